@@ -1,0 +1,16 @@
+// Fault injection switches: each one breaks one promise on purpose, so a test
+// can show that the checker responsible for that promise notices. Set only by
+// tests and the stress harness (`--inject`); documented in docs/faults.md.
+
+/** One block per init escapes the ring while staying counted (pool.ts). */
+@inline export const FAULT_POOL_LEAK: u32 = 1 << 0;
+
+/** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
+ *  restarts must grow memory.size() within a few cycles. */
+@inline export const POOL_LEAK_BYTES: usize = 64 << 10;
+
+let enabled: u32 = 0;
+
+export function faultsSet(mask: u32): void { enabled = mask; }
+export function faultsEnabled(): u32 { return enabled; }
+@inline export function faultOn(fault: u32): bool { return (enabled & fault) != 0; }

@@ -1,0 +1,72 @@
+// Init and exit, reference counted, restartable in the same instance.
+// After OCaml's caml_startup/caml_shutdown and GHC's hs_init/hs_exit, but
+// unlike both, init after a complete exit works, forever.
+//
+// Note [Shutdown order]
+// ~~~~~~~~~~~~~~~~~~~~~
+// The last exit tears down in this order, each step relying on the ones after
+// it not having happened yet:
+//   (1) one wave of finalise/finaliseLast finalisers     (final.ts, later)
+//   (2) every live custom block's finaliser, once        (final.ts, later)
+//   (3) unload libraries: no finaliser may outlive its code (host side)
+//   (4) destroy the pool: every byte allocated since init comes back at once
+//   (5) reset every module's state, so the next init starts from scratch.
+// Steps (1)–(3) arrive with the finaliser issue; the order is fixed here.
+//
+// Note [Restart without growth]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Every byte the core allocates after init comes from the pool, and TLSF
+// coalesces the blocks destroy frees; so after exit the allocator is back in
+// its post-first-init shape, and the same workload after the next init fits
+// in the same memory.size(). The stress harness checks this every cycle.
+
+import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } from "./pool";
+import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
+import { recordFailure, CHECK_LIFECYCLE } from "./failure";
+
+/** Returned by exit when no init matches it. */
+@inline export const EXIT_UNMATCHED: i32 = -1;
+
+let refcount: i32 = 0;
+/** Completed init → exit cycles in this instance. */
+let cycles: u32 = 0;
+
+/** Takes a reference; the first one starts the runtime. Returns the count. */
+export function init(): i32 {
+  if (refcount == 0) startup();
+  return ++refcount;
+}
+
+/**
+ * Drops a reference; the last one shuts the runtime down. Returns the count
+ * left, or EXIT_UNMATCHED (and records why) when no init matches this exit.
+ */
+export function exit(): i32 {
+  if (refcount == 0) {
+    recordFailure(CHECK_LIFECYCLE, "rt_exit: exit without a matching init: the runtime is not initialised (call init first; every init needs exactly one exit)", 0, 0, 0, 0, 0);
+    return EXIT_UNMATCHED;
+  }
+  if (--refcount == 0) shutdown();
+  return refcount;
+}
+
+export function refcountOf(): i32 { return refcount; }
+export function cyclesOf(): u32 { return cycles; }
+export function isRunning(): bool { return refcount > 0; }
+
+function startup(): void {
+  poolCreate();
+  if (faultOn(FAULT_POOL_LEAK)) poolEscapeBlock(POOL_LEAK_BYTES);
+}
+
+/** See Note [Shutdown order]. */
+function shutdown(): void {
+  if (poolIsActive()) poolDestroy();
+  cycles++;
+}
+
+/** Step (5): called by the host once it has read the shutdown figures. */
+export function resetAfterShutdown(): void {
+  if (refcount != 0) return;
+  poolReset();
+}

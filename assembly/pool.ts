@@ -1,0 +1,379 @@
+// Allocator ring: while a pool is active, every block it hands out sits on one
+// circular doubly linked list, so destroying the pool frees them all in one
+// walk. After OCaml's caml_stat_* pool (runtime/memory.c, PR #71).
+//
+// A block, as TLSF (heap.alloc) returns it:
+//
+//   base               hdr                                    hdr + HEADER_SIZE
+//   │                  │                                      │ 16-byte aligned
+//   ▼                  ▼                                      ▼
+//   ┌──────────────────┬────────┬────────┬────────┬──────────┬─────────────────┐
+//   │ alignment pad    │ next   │ prev   │ size   │ check    │ payload …       │
+//   │ (aligned blocks) │ u32 +0 │ u32 +4 │ u32 +8 │ u32 +12  │                 │
+//   └──────────────────┴────────┴────────┴────────┴──────────┴─────────────────┘
+//
+//   check, 32 bits:   31 ............... 12 │ 11 ........ 0
+//                     state magic (20 bits) │ pad / 16
+//
+// See Note [The ring rule]. The state magic tells a pooled block (on the ring),
+// a loose block (allocated while no pool was active, never on the ring) and a
+// freed one apart, so a double free or a foreign pointer is refused by name
+// instead of corrupting the ring.
+//
+// Note [The ring rule]
+// ~~~~~~~~~~~~~~~~~~~~
+// While the pool is active: a block is on the ring iff its check word says
+// POOLED; for every block b on the ring, b.next.prev == b and b.prev.next == b;
+// walking next from the sentinel visits exactly `blocksOutstanding` blocks
+// whose sizes add up to `bytesOutstanding`, and returns to the sentinel.
+// poolInvariantCheck() re-checks all of it; destroy relies on it to free
+// everything in one walk.
+
+import { fail, hex } from "./failure";
+
+@inline const NEXT_OFFSET: usize = 0;
+@inline const PREV_OFFSET: usize = NEXT_OFFSET + sizeof<u32>();
+@inline const SIZE_OFFSET: usize = PREV_OFFSET + sizeof<u32>();
+@inline const CHECK_OFFSET: usize = SIZE_OFFSET + sizeof<u32>();
+/** Header bytes before each payload; a multiple of the payload alignment. */
+@inline export const HEADER_SIZE: usize = CHECK_OFFSET + sizeof<u32>();
+
+/** TLSF hands out 16-byte aligned payloads; so do we. */
+@inline export const PAYLOAD_ALIGN: usize = 16;
+@inline const PAYLOAD_MASK: usize = PAYLOAD_ALIGN - 1;
+/** Largest alignment allocAligned accepts: pad / 16 must fit in 12 bits. */
+@inline export const MAX_ALIGN: usize = PAYLOAD_ALIGN << 12;
+
+@inline const PAD_BITS: u32 = 12;
+@inline const PAD_MASK: u32 = (1 << PAD_BITS) - 1;
+@inline const STATE_MASK: u32 = ~PAD_MASK;
+@inline const STATE_POOLED: u32 = 0xB10C5000;
+@inline const STATE_LOOSE: u32 = 0x1005E000;
+@inline const STATE_FREED: u32 = 0xDEAD0000;
+
+/** TLSF's BLOCK_MAXSIZE (1 GiB less its own 4-byte header), less ours. */
+@inline export const MAX_PAYLOAD: usize = (1 << 30) - 4 - HEADER_SIZE - MAX_ALIGN;
+
+// The sentinel lives in static memory so that create/destroy never allocate
+// for it and a restarted pool finds it where it was.
+const sentinel: usize = memory.data(<i32>HEADER_SIZE, <i32>PAYLOAD_ALIGN);
+
+let active = false;
+let blocksOutstanding: u32 = 0;
+let bytesOutstanding: u64 = 0;
+let peakBlocks: u32 = 0;
+let peakBytes: u64 = 0;
+let totalAllocs: u64 = 0;
+let totalFrees: u64 = 0;
+let lastFreedBlocks: u32 = 0;
+let lastFreedBytes: u64 = 0;
+/** Bytes outstanding beyond which allocNoexc returns 0 (maxHeap). */
+let byteLimit: u64 = <u64>u32.MAX_VALUE;
+
+// ── header accessors ─────────────────────────────────────────────────────────
+
+@inline function nextOf(hdr: usize): usize { return <usize>load<u32>(hdr, NEXT_OFFSET); }
+@inline function setNext(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, NEXT_OFFSET); }
+@inline function prevOf(hdr: usize): usize { return <usize>load<u32>(hdr, PREV_OFFSET); }
+@inline function setPrev(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, PREV_OFFSET); }
+@inline function sizeOf(hdr: usize): usize { return <usize>load<u32>(hdr, SIZE_OFFSET); }
+@inline function setSize(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, SIZE_OFFSET); }
+@inline function checkOf(hdr: usize): u32 { return load<u32>(hdr, CHECK_OFFSET); }
+@inline function stateOf(hdr: usize): u32 { return checkOf(hdr) & STATE_MASK; }
+@inline function padOf(hdr: usize): usize { return <usize>(checkOf(hdr) & PAD_MASK) << 4; }
+@inline function setCheck(hdr: usize, state: u32, pad: usize): void {
+  store<u32>(hdr, state | <u32>(pad >> 4), CHECK_OFFSET);
+}
+@inline function headerOf(payload: usize): usize { return payload - HEADER_SIZE; }
+@inline function payloadOf(hdr: usize): usize { return hdr + HEADER_SIZE; }
+@inline function baseOf(hdr: usize): usize { return hdr - padOf(hdr); }
+
+// ── the ring ─────────────────────────────────────────────────────────────────
+
+@inline function link(hdr: usize): void {
+  let last = prevOf(sentinel);
+  setNext(hdr, sentinel);
+  setPrev(hdr, last);
+  setNext(last, hdr);
+  setPrev(sentinel, hdr);
+}
+
+@inline function unlink(hdr: usize): void {
+  let next = nextOf(hdr);
+  let prev = prevOf(hdr);
+  setNext(prev, next);
+  setPrev(next, prev);
+}
+
+@inline function countIn(size: usize): void {
+  blocksOutstanding++;
+  bytesOutstanding += size;
+  totalAllocs++;
+  if (blocksOutstanding > peakBlocks) peakBlocks = blocksOutstanding;
+  if (bytesOutstanding > peakBytes) peakBytes = bytesOutstanding;
+}
+
+@inline function countOut(size: usize): void {
+  blocksOutstanding--;
+  bytesOutstanding -= size;
+  totalFrees++;
+}
+
+/** Returns the header of a live block, or fails naming `fn` and the pointer. */
+function liveHeader(fn: string, payload: usize): usize {
+  let hdr = headerOf(payload);
+  let end = <usize>memory.size() << 16;
+  if ((payload & PAYLOAD_MASK) != 0 || payload < HEADER_SIZE || payload > end) {
+    fail(fn + ": " + hex(payload) + " is not a pool block (misaligned or outside memory: a foreign pointer)");
+  }
+  let state = stateOf(hdr);
+  if (state == STATE_POOLED) {
+    if (!active || prevOf(nextOf(hdr)) != hdr || nextOf(prevOf(hdr)) != hdr) {
+      fail(fn + ": " + hex(payload) + " claims to be on the ring but its neighbours do not point back (ring corrupted)");
+    }
+  } else if (state == STATE_FREED) {
+    fail(fn + ": " + hex(payload) + " was already freed (double free)");
+  } else if (state != STATE_LOOSE) {
+    fail(fn + ": " + hex(payload) + " is not a live pool block (foreign pointer or overwritten header)");
+  }
+  return hdr;
+}
+
+/** Stamps a fresh TLSF block and, while the pool is active, links it. */
+function adopt(base: usize, pad: usize, size: usize): usize {
+  let hdr = base + pad;
+  setSize(hdr, size);
+  if (active) {
+    setCheck(hdr, STATE_POOLED, pad);
+    link(hdr);
+    countIn(size);
+  } else {
+    setCheck(hdr, STATE_LOOSE, pad);
+    setNext(hdr, 0);
+    setPrev(hdr, 0);
+  }
+  return payloadOf(hdr);
+}
+
+@inline function fitsLimit(extra: usize): bool {
+  return !active || bytesOutstanding + <u64>extra <= byteLimit;
+}
+
+// ── lifecycle of the pool ────────────────────────────────────────────────────
+
+export function poolIsActive(): bool {
+  return active;
+}
+
+export function poolCreate(): void {
+  if (active) fail("pool_create: a pool is already active; destroy it first");
+  setNext(sentinel, sentinel);
+  setPrev(sentinel, sentinel);
+  setCheck(sentinel, STATE_POOLED, 0);
+  blocksOutstanding = 0;
+  bytesOutstanding = 0;
+  peakBlocks = 0;
+  peakBytes = 0;
+  totalAllocs = 0;
+  totalFrees = 0;
+  active = true;
+}
+
+/**
+ * Frees every block on the ring in one walk (See Note [The ring rule]).
+ * Counters are decremented per block freed, never reset: whatever remains
+ * outstanding afterwards is a block that escaped the ring, i.e. a leak.
+ */
+export function poolDestroy(): void {
+  if (!active) fail("pool_destroy: no pool is active");
+  let freedBlocks: u32 = 0;
+  let freedBytes: u64 = 0;
+  let hdr = nextOf(sentinel);
+  while (hdr != sentinel) {
+    let next = nextOf(hdr);
+    let size = sizeOf(hdr);
+    setCheck(hdr, STATE_FREED, 0);
+    heap.free(baseOf(hdr));
+    countOut(size);
+    freedBlocks++;
+    freedBytes += size;
+    hdr = next;
+  }
+  setNext(sentinel, sentinel);
+  setPrev(sentinel, sentinel);
+  lastFreedBlocks = freedBlocks;
+  lastFreedBytes = freedBytes;
+  active = false;
+}
+
+// ── allocation ───────────────────────────────────────────────────────────────
+
+/** Allocates `size` bytes (uninitialised); returns 0 when it cannot. */
+export function poolAllocNoexc(size: usize): usize {
+  if (size > MAX_PAYLOAD || !fitsLimit(size)) return 0;
+  return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
+}
+
+/** Allocates `size` bytes (uninitialised); fails loudly when it cannot. */
+export function poolAlloc(size: usize): usize {
+  let p = poolAllocNoexc(size);
+  if (p == 0) failOutOfMemory("pool_alloc", <u64>size);
+  return p;
+}
+
+/** Allocates n × size zeroed bytes, refusing a product that overflows. */
+export function poolCalloc(n: usize, size: usize): usize {
+  let total = <u64>n * <u64>size;
+  if (total > <u64>MAX_PAYLOAD) {
+    fail("pool_calloc: " + n.toString() + " × " + size.toString() + " bytes is more than one block can hold (" + MAX_PAYLOAD.toString() + " bytes)");
+  }
+  let p = poolAlloc(<usize>total);
+  memory.fill(p, 0, <usize>total);
+  return p;
+}
+
+/**
+ * Resizes a block, possibly moving it; 0 means allocate. Returns 0 when it
+ * cannot, and then the old block stays valid and on the ring.
+ */
+export function poolResizeNoexc(payload: usize, size: usize): usize {
+  if (payload == 0) return poolAllocNoexc(size);
+  let hdr = liveHeader("pool_resize", payload);
+  if (padOf(hdr) != 0) {
+    fail("pool_resize: " + hex(payload) + " came from pool_alloc_aligned and cannot be resized; allocate a new aligned block and copy");
+  }
+  let old = sizeOf(hdr);
+  let pooled = stateOf(hdr) == STATE_POOLED;
+  if (size > MAX_PAYLOAD) return 0;
+  if (pooled && size > old && !fitsLimit(size - old)) return 0;
+  // TLSF copies next/prev/size/check along with the payload when it moves the
+  // block, so only the neighbours need to learn the new address.
+  let moved = heap.realloc(hdr, HEADER_SIZE + size);
+  if (pooled) {
+    setNext(prevOf(moved), moved);
+    setPrev(nextOf(moved), moved);
+    bytesOutstanding = bytesOutstanding - old + size;
+    if (bytesOutstanding > peakBytes) peakBytes = bytesOutstanding;
+  }
+  setSize(moved, size);
+  return payloadOf(moved);
+}
+
+/** Resizes a block, possibly moving it; fails loudly when it cannot. */
+export function poolResize(payload: usize, size: usize): usize {
+  let p = poolResizeNoexc(payload, size);
+  if (p == 0) failOutOfMemory("pool_resize", <u64>size);
+  return p;
+}
+
+/** Frees a block; 0 is ignored, like free(NULL). */
+export function poolFree(payload: usize): void {
+  if (payload == 0) return;
+  let hdr = liveHeader("pool_free", payload);
+  if (stateOf(hdr) == STATE_POOLED) {
+    unlink(hdr);
+    countOut(sizeOf(hdr));
+  }
+  let base = baseOf(hdr);
+  setCheck(hdr, STATE_FREED, 0);
+  heap.free(base);
+}
+
+/** Copies a NUL-terminated byte string into a fresh block. */
+export function poolStrdup(str: usize): usize {
+  let len: usize = 0;
+  while (load<u8>(str + len) != 0) len++;
+  let p = poolAlloc(len + 1);
+  memory.copy(p, str, len + 1);
+  return p;
+}
+
+/** Allocates `size` bytes whose payload address is a multiple of `align`. */
+export function poolAllocAligned(size: usize, align: usize): usize {
+  if (align < PAYLOAD_ALIGN || align > MAX_ALIGN || (align & (align - 1)) != 0) {
+    fail("pool_alloc_aligned: alignment " + align.toString() + " must be a power of two from " + PAYLOAD_ALIGN.toString() + " to " + MAX_ALIGN.toString());
+  }
+  if (size > MAX_PAYLOAD || !fitsLimit(size)) failOutOfMemory("pool_alloc_aligned", <u64>size);
+  let base = heap.alloc(HEADER_SIZE + size + align - PAYLOAD_ALIGN);
+  let payload = (base + HEADER_SIZE + align - 1) & ~(align - 1);
+  return adopt(base, headerOf(payload) - base, size);
+}
+
+function failOutOfMemory(fn: string, size: u64): void {
+  fail(fn + ": out of memory: " + size.toString() + " bytes requested with " + bytesOutstanding.toString() + " outstanding (limit " + byteLimit.toString() + ")");
+}
+
+// ── counters and checks ──────────────────────────────────────────────────────
+
+export function poolSetLimit(bytes: u64): void { byteLimit = bytes; }
+export function poolLimit(): u64 { return byteLimit; }
+export function poolBlocks(): u32 { return blocksOutstanding; }
+export function poolBytes(): u64 { return bytesOutstanding; }
+export function poolPeakBlocks(): u32 { return peakBlocks; }
+export function poolPeakBytes(): u64 { return peakBytes; }
+export function poolTotalAllocs(): u64 { return totalAllocs; }
+export function poolTotalFrees(): u64 { return totalFrees; }
+export function poolLastFreedBlocks(): u32 { return lastFreedBlocks; }
+export function poolLastFreedBytes(): u64 { return lastFreedBytes; }
+/** Payload bytes of a live block. */
+export function poolSizeOf(payload: usize): usize { return sizeOf(liveHeader("pool_size_of", payload)); }
+
+/** Forgets every counter and the limit, for a restart from scratch. */
+export function poolReset(): void {
+  if (active) fail("pool_reset: the pool is still active");
+  blocksOutstanding = 0;
+  bytesOutstanding = 0;
+  peakBlocks = 0;
+  peakBytes = 0;
+  totalAllocs = 0;
+  totalFrees = 0;
+  byteLimit = <u64>u32.MAX_VALUE;
+}
+
+/**
+ * Fault injection: takes a fresh block off the ring while leaving it counted,
+ * the way a forgotten unlink-and-keep would. Destroy cannot free it and the
+ * outstanding counters stay non-zero; the stress harness must notice.
+ */
+export function poolEscapeBlock(size: usize): usize {
+  let p = poolAlloc(size);
+  let hdr = headerOf(p);
+  unlink(hdr);
+  setCheck(hdr, STATE_LOOSE, 0);
+  return p;
+}
+
+/**
+ * Re-checks Note [The ring rule]. Returns true, or records the first broken
+ * rule with fail-free reporting (see failure.ts) and returns false.
+ */
+export function poolInvariantCheck(): bool {
+  if (!active) return true;
+  let blocks: u32 = 0;
+  let bytes: u64 = 0;
+  let prev = sentinel;
+  let hdr = nextOf(sentinel);
+  let end = <usize>memory.size() << 16;
+  while (hdr != sentinel) {
+    if (blocks > blocksOutstanding || hdr == 0 || hdr >= end || (hdr & PAYLOAD_MASK) != 0) {
+      return reportRing("walk leaves the ring or visits more blocks than counted", prev, blocks);
+    }
+    if (stateOf(hdr) != STATE_POOLED) return reportRing("a block on the ring is not marked POOLED", hdr, blocks);
+    if (prevOf(hdr) != prev) return reportRing("block.prev does not point at the previous block", hdr, blocks);
+    blocks++;
+    bytes += sizeOf(hdr);
+    prev = hdr;
+    hdr = nextOf(hdr);
+  }
+  if (prevOf(sentinel) != prev) return reportRing("sentinel.prev is not the last block", sentinel, blocks);
+  if (blocks != blocksOutstanding) return reportRing("blocks on the ring differ from the blocks counter (" + blocksOutstanding.toString() + ")", sentinel, blocks);
+  if (bytes != bytesOutstanding) return reportRing("bytes on the ring (" + bytes.toString() + ") differ from the bytes counter (" + bytesOutstanding.toString() + ")", sentinel, blocks);
+  return true;
+}
+
+import { recordFailure, CHECK_RING } from "./failure";
+
+function reportRing(rule: string, hdr: usize, index: u32): bool {
+  recordFailure(CHECK_RING, "poolInvariantCheck: " + rule + " at block " + index.toString() + " (header " + hex(hdr) + ")", hdr, 0, 0, index, 0);
+  return false;
+}

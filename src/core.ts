@@ -1,0 +1,149 @@
+// Loading the core: the module is compiled once per process and each runtime
+// gets a fresh instance of it. See docs/decisions.md, "Host bindings", for why
+// this is hand-written rather than @assemblyscript/loader or asc's bindings.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { CoreTrapError } from "./errors.js";
+
+/**
+ * The core's raw exports (assembly/index.ts). Pointers arrive as signed i32:
+ * read them with `>>> 0`. 64-bit counters arrive as f64.
+ */
+export interface CoreExports {
+  readonly memory: WebAssembly.Memory;
+  rt_init(): number;
+  rt_exit(): number;
+  rt_reset(): void;
+  rt_refcount(): number;
+  rt_cycles(): number;
+  memory_pages(): number;
+
+  pool_create(): void;
+  pool_destroy(): void;
+  pool_is_active(): number;
+  pool_alloc(size: number): number;
+  pool_alloc_noexc(size: number): number;
+  pool_calloc(n: number, size: number): number;
+  pool_resize(p: number, size: number): number;
+  pool_resize_noexc(p: number, size: number): number;
+  pool_free(p: number): void;
+  pool_strdup(s: number): number;
+  pool_alloc_aligned(size: number, align: number): number;
+  pool_size_of(p: number): number;
+  pool_set_limit(bytes: number): void;
+  pool_limit(): number;
+  pool_blocks(): number;
+  pool_bytes(): number;
+  pool_peak_blocks(): number;
+  pool_peak_bytes(): number;
+  pool_total_allocs(): number;
+  pool_total_frees(): number;
+  pool_last_freed_blocks(): number;
+  pool_last_freed_bytes(): number;
+  pool_check(): number;
+  pool_max_payload(): number;
+
+  heap_alloc(size: number): number;
+  heap_free(p: number): void;
+
+  fault_set(mask: number): void;
+  fault_get(): number;
+
+  failure_check(): number;
+  failure_message(): number;
+  failure_address(): number;
+  failure_kind(): number;
+  failure_generation(): number;
+  failure_field(): number;
+  failure_target(): number;
+  failure_clear(): void;
+}
+
+/** Fault injection switches of the core (assembly/faults.ts). */
+export const CoreFault = {
+  poolLeak: 1 << 0,
+} as const;
+
+/** Which build of the core to load. */
+export type CoreBuild = "release" | "debug";
+
+const wasmFile: Record<CoreBuild, string> = {
+  release: "unloadable.wasm",
+  debug: "unloadable.debug.wasm",
+};
+
+const compiled = new Map<CoreBuild, WebAssembly.Module>();
+
+/** The package root: the nearest ancestor of this file holding build/. Works
+ *  from src/ (tests run the TypeScript) and from dist/src/ alike. */
+function findBuildDir(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "build");
+    if (existsSync(join(candidate, wasmFile.release))) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new Error("unloadable: build/unloadable.wasm not found; run `npm install` (or `npm run asbuild`) in the package to build the core");
+    }
+    dir = parent;
+  }
+}
+
+/** The compiled core, compiled on first use and then shared by every runtime. */
+export function coreModule(build: CoreBuild = "release"): WebAssembly.Module {
+  let module = compiled.get(build);
+  if (module === undefined) {
+    module = new WebAssembly.Module(readFileSync(join(findBuildDir(), wasmFile[build])));
+    compiled.set(build, module);
+  }
+  return module;
+}
+
+/** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
+export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+  ptr >>>= 0;
+  if (ptr === 0) return "";
+  const buffer = memory.buffer;
+  if (ptr < 4 || ptr > buffer.byteLength) return `<string at 0x${ptr.toString(16)} outside memory>`;
+  const byteLength = new Uint32Array(buffer, ptr - 4, 1)[0]!;
+  const length = Math.min(byteLength, buffer.byteLength - ptr) >>> 1;
+  return String.fromCharCode(...new Uint16Array(buffer, ptr, Math.min(length, 4096)));
+}
+
+/**
+ * Thrown from inside the `abort` import: unwinds the wasm stack back to the
+ * host, where the runtime turns it into a CoreTrapError and discards itself.
+ */
+export class CoreAbort extends Error {
+  constructor(readonly trap: string) {
+    super(trap);
+  }
+}
+
+/** A fresh instance of the core. */
+export function instantiateCore(build: CoreBuild = "release"): CoreExports {
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const text = memory === undefined ? "abort before start" : liftString(memory, message);
+        const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
+        throw new CoreAbort(text + where);
+      },
+    },
+  };
+  const instance = new WebAssembly.Instance(coreModule(build), imports);
+  const exports = instance.exports as unknown as CoreExports;
+  memory = exports.memory;
+  return exports;
+}
+
+/** Turns whatever a core call threw into the error the host reports. */
+export function trapFrom(operation: string, thrown: unknown): CoreTrapError {
+  if (thrown instanceof CoreAbort) return new CoreTrapError(operation, thrown.trap);
+  if (thrown instanceof WebAssembly.RuntimeError) return new CoreTrapError(operation, thrown.message, { cause: thrown });
+  if (thrown instanceof RangeError) return new CoreTrapError(operation, `${thrown.message} (wasm stack exhausted?)`, { cause: thrown });
+  return new CoreTrapError(operation, String(thrown), { cause: thrown });
+}

@@ -1,0 +1,49 @@
+// What a runtime reports about itself: stats() while it runs and the
+// ShutdownReport when a cycle ends. Plain data, safe to JSON.stringify.
+
+/** Counters of the allocator ring. */
+export interface PoolStats {
+  /** Blocks allocated and not yet freed. */
+  readonly blocks: number;
+  /** Payload bytes of those blocks. */
+  readonly bytes: number;
+  /** Most blocks outstanding at once since init. */
+  readonly peakBlocks: number;
+  /** Most bytes outstanding at once since init. */
+  readonly peakBytes: number;
+  /** Allocations since init. */
+  readonly totalAllocs: number;
+  /** Frees since init (destroy's bulk free included). */
+  readonly totalFrees: number;
+  /** maxHeap: bytes outstanding beyond which allocation fails. */
+  readonly limit: number;
+}
+
+/** A snapshot of a running runtime. */
+export interface RuntimeStats {
+  readonly pool: PoolStats;
+  /** The instance's linear memory, in 64 KiB pages. */
+  readonly memoryPages: number;
+  /** Completed init → exit cycles of this instance (restarts). */
+  readonly cycles: number;
+}
+
+/** What one init → exit cycle gave back. */
+export interface ShutdownReport {
+  /** Blocks the pool's destroy walk freed. */
+  readonly blocksFreed: number;
+  /** Payload bytes of those blocks. */
+  readonly bytesFreed: number;
+  /** Blocks still counted after destroy: they escaped the ring (a leak). */
+  readonly leakedBlocks: number;
+  /** Bytes still counted after destroy. */
+  readonly leakedBytes: number;
+  /** Peak bytes outstanding during the cycle. */
+  readonly peakBytes: number;
+  /** Linear memory at the end of the cycle, in 64 KiB pages. */
+  readonly memoryPages: number;
+  /** Completed cycles of this instance, this one included. */
+  readonly cycle: number;
+  /** Set when the runtime died from a core trap rather than shutting down. */
+  readonly trap?: string;
+}

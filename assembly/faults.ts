@@ -5,6 +5,10 @@
 /** One block per init escapes the ring while staying counted (pool.ts). */
 @inline export const FAULT_POOL_LEAK: u32 = 1 << 0;
 
+/** The write barrier skips recording stores that create an old-to-young
+ *  pointer (barrier.ts); the sanity checker must report the object. Test only. */
+@inline export const FAULT_BARRIER_SKIP_YOUNG: u32 = 1 << 1;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

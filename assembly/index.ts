@@ -6,6 +6,7 @@ import * as pool from "./pool";
 import * as lifecycle from "./lifecycle";
 import * as faults from "./faults";
 import * as failure from "./failure";
+import * as bench from "./bench";
 
 // ── lifecycle ──
 export function rt_init(): i32 { return lifecycle.init(); }
@@ -45,6 +46,10 @@ export function pool_max_payload(): usize { return pool.MAX_PAYLOAD; }
 export function heap_alloc(size: usize): usize { return heap.alloc(size); }
 export function heap_free(p: usize): void { heap.free(p); }
 
+// ── bench (bench/rows only): hot loops kept inside the core, see bench.ts ──
+export function bench_pool_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchPoolChurn(sizes, order, ptrs, n); }
+export function bench_heap_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchHeapChurn(sizes, order, ptrs, n); }
+
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
 export function fault_get(): u32 { return faults.faultsEnabled(); }
@@ -58,3 +63,69 @@ export function failure_generation(): i32 { return failure.failureGeneration(); 
 export function failure_field(): i32 { return failure.failureField(); }
 export function failure_target(): i32 { return failure.failureTarget(); }
 export function failure_clear(): void { failure.clearFailure(); }
+
+// ── heap: the GC heap, its barrier and sanity checker (heap/, barrier.ts, sanity.ts) ──
+// Pointers and values cross as u32 words (see heap/layout.ts); a handle is a
+// slot index; NO_HANDLE (0xFFFFFFFF) / a 0 pointer mean "out of heap" (maxHeap).
+import * as heapCollect from "./heap/collect";
+import * as heapOps from "./heap/exports";
+import * as heapGen from "./heap/generations";
+import * as heapNursery from "./heap/nursery";
+import * as heapHandles from "./heap/handles";
+import * as heapHostrefs from "./heap/hostrefs";
+import * as heapRoots from "./heap/roots";
+import * as heapPauses from "./heap/pauses";
+import * as heapLayout from "./heap/layout";
+import * as barrier from "./barrier";
+import * as sanity from "./sanity";
+
+export function heap_configure(nursery: usize, generations: i32, sanityOn: bool): void { heapCollect.heapConfigure(nursery, generations, sanityOn); }
+export function heap_block_new(tag: u32, n: u32): u32 { return heapOps.blockNew(tag, n); }
+export function heap_get(slot: u32, i: u32): u32 { return heapOps.blockGet(slot, i); }
+export function heap_set(slot: u32, i: u32, v: u32): void { heapOps.blockSet(slot, i, v); }
+export function heap_block_length(slot: u32): u32 { return heapOps.blockLength(slot); }
+export function heap_block_tag(slot: u32): u32 { return heapOps.blockTag(slot); }
+export function heap_float_new(x: f64): u32 { return heapOps.floatNew(x); }
+export function heap_bytes_new(n: u32): u32 { return heapOps.bytesNew(n); }
+export function heap_string_new(n: u32): u32 { return heapOps.stringNew(n); }
+export function heap_hostref_new(index: u32): u32 { return heapOps.hostrefNew(index); }
+export function heap_kind(p: usize): u32 { return heapLayout.kindOfInfo(heapLayout.infoOf(p)); }
+export function heap_length(p: usize): u32 { return heapLayout.lengthOf(p); }
+export function heap_payload(p: usize): usize { return heapLayout.payloadOf(p); }
+export function heap_float_value(p: usize): f64 { return heapLayout.floatOf(p); }
+export function heap_hostref_index(p: usize): u32 { return heapHostrefs.hostrefIndex(p); }
+export function heap_generation_of(p: usize): i32 { return heapOps.generationOf(p); }
+/** Bit 0: dead host references to drain; bit 1: a checker verdict is recorded. */
+export function heap_poll(): u32 {
+  return (heapHostrefs.hostrefsDeadLength() != 0 ? 1 : 0) | (failure.failureCheck() != failure.CHECK_NONE ? 2 : 0);
+}
+export function heap_nursery_size(): usize { return heapNursery.nurserySize(); }
+export function heap_nursery_used(): usize { return heapNursery.nurseryUsed(); }
+export function heap_generations(): i32 { return heapGen.generationCount(); }
+export function heap_gen_bytes(g: i32): u32 { return heapGen.genBytes(g); }
+export function heap_gen_objects(g: i32): u32 { return heapGen.genObjects(g); }
+export function heap_gen_chunk_bytes(g: i32): u32 { return heapGen.genChunkBytes(g); }
+export function heap_gen_collections(g: i32): u32 { return heapGen.genCollections(g); }
+export function heap_remset_length(g: i32): u32 { return barrier.remsetLength(g); }
+export function gc_collect(major: bool): void { heapCollect.collect(major ? heapGen.generationCount() - 1 : heapCollect.policyLevel()); }
+export function gc_count(): u32 { return heapCollect.collectionCount(); }
+export function gc_major_count(): u32 { return heapCollect.majorCollectionCount(); }
+export function gc_pause_last(): f64 { return heapPauses.pauseLastMs(); }
+export function gc_pause_max(): f64 { return heapPauses.pauseMaxMs(); }
+export function gc_pause_total(): f64 { return heapPauses.pauseTotalMs(); }
+export function gc_pause_count(kind: i32): u32 { return heapPauses.pauseCount(kind); }
+export function gc_pause_percentile(kind: i32, q: f64): f64 { return heapPauses.pausePercentile(kind, q); }
+export function handle_new(v: u32): u32 { return heapHandles.handleNew(v); }
+export function handle_free(slot: u32): void { heapHandles.handleFree(slot); }
+export function handle_get(slot: u32): u32 { return heapHandles.handleIsLive(slot) ? heapHandles.handleGet(slot) : 0; }
+export function handle_is_live(slot: u32): bool { return heapHandles.handleIsLive(slot); }
+export function handle_live(): u32 { return heapHandles.handlesLive(); }
+export function handle_capacity(): u32 { return heapHandles.handlesCapacity(); }
+export function hostref_live(): u32 { return heapHostrefs.hostrefsLive(); }
+export function hostref_dead_length(): u32 { return heapHostrefs.hostrefsDeadLength(); }
+export function hostref_dead_queue(): usize { return heapHostrefs.hostrefsDeadQueue(); }
+export function hostref_dead_clear(): void { heapHostrefs.hostrefsDeadClear(); }
+export function root_depth(): u32 { return heapRoots.rootDepth(); }
+export function sanity_check(): bool { return sanity.sanityCheck(); }
+export function test_build_list(n: u32): u32 { return heapOps.testBuildList(n); }
+export function test_check_list(slot: u32): f64 { return heapOps.testCheckList(slot); }

@@ -9,20 +9,30 @@
 //   (1) one wave of finalise/finaliseLast finalisers     (final.ts, later)
 //   (2) every live custom block's finaliser, once        (final.ts, later)
 //   (3) unload libraries: no finaliser may outlive its code (host side)
-//   (4) destroy the pool: every byte allocated since init comes back at once
-//   (5) reset every module's state, so the next init starts from scratch.
+//   (4) destroy the pool: every byte allocated since init comes back at once,
+//       the GC heap's nursery, chunks and tables included
+//   (5) reset every module's state, so the next init starts from scratch
+//       (the heap's at once, heapReset; the pool's counters when the host
+//       has read them, resetAfterShutdown).
 // Steps (1)–(3) arrive with the finaliser issue; the order is fixed here.
 //
 // Note [Restart without growth]
-// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // Every byte the core allocates after init comes from the pool, and TLSF
-// coalesces the blocks destroy frees; so after exit the allocator is back in
-// its post-first-init shape, and the same workload after the next init fits
-// in the same memory.size(). The stress harness checks this every cycle.
+// coalesces the blocks destroy frees; so after exit the allocator holds one
+// free block spanning all the memory grown so far, and a restart starts from
+// that state. The same workload from the same state places every block the
+// same way, so once a cycle fits without growing memory.size(), every later
+// cycle of that workload fits too. The first restart can differ from the very
+// first cycle (a fresh instance grows step by step, so TLSF sees smaller free
+// blocks and may place the work differently): it may grow memory once, after
+// which memory.size() holds for good. The stress harness checks exactly this
+// (Note [Restart fixpoint], src/stress/checks.ts).
 
 import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } from "./pool";
 import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
 import { recordFailure, CHECK_LIFECYCLE } from "./failure";
+import { heapStartup, heapReset } from "./heap/collect";
 
 /** Returned by exit when no init matches it. */
 @inline export const EXIT_UNMATCHED: i32 = -1;
@@ -57,11 +67,16 @@ export function isRunning(): bool { return refcount > 0; }
 function startup(): void {
   poolCreate();
   if (faultOn(FAULT_POOL_LEAK)) poolEscapeBlock(POOL_LEAK_BYTES);
+  // The heap as heap_configure set it up; the nursery itself comes with the
+  // first allocation (Note [Lazy nursery] in heap/nursery.ts).
+  heapStartup();
 }
 
 /** See Note [Shutdown order]. */
 function shutdown(): void {
   if (poolIsActive()) poolDestroy();
+  // Every heap byte was a pool block: only the addresses remain to forget.
+  heapReset();
   cycles++;
 }
 

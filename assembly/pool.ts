@@ -14,6 +14,8 @@
 //
 //   check, 32 bits:   31 ............... 12 │ 11 ........ 0
 //                     state magic (20 bits) │ pad / 16
+//   size, 32 bits:    31: ALIGNED (came from allocAligned, whatever its pad)
+//                     30 ........ 0: payload bytes requested
 //
 // See Note [The ring rule]. The state magic tells a pooled block (on the ring),
 // a loose block (allocated while no pool was active, never on the ring) and a
@@ -76,8 +78,11 @@ let byteLimit: u64 = <u64>u32.MAX_VALUE;
 @inline function setNext(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, NEXT_OFFSET); }
 @inline function prevOf(hdr: usize): usize { return <usize>load<u32>(hdr, PREV_OFFSET); }
 @inline function setPrev(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, PREV_OFFSET); }
-@inline function sizeOf(hdr: usize): usize { return <usize>load<u32>(hdr, SIZE_OFFSET); }
+@inline const SIZE_ALIGNED: u32 = 1 << 31;
+@inline function sizeOf(hdr: usize): usize { return <usize>(load<u32>(hdr, SIZE_OFFSET) & ~SIZE_ALIGNED); }
+@inline function isAligned(hdr: usize): bool { return (load<u32>(hdr, SIZE_OFFSET) & SIZE_ALIGNED) != 0; }
 @inline function setSize(hdr: usize, v: usize): void { store<u32>(hdr, <u32>v, SIZE_OFFSET); }
+@inline function markAligned(hdr: usize): void { store<u32>(hdr, load<u32>(hdr, SIZE_OFFSET) | SIZE_ALIGNED, SIZE_OFFSET); }
 @inline function checkOf(hdr: usize): u32 { return load<u32>(hdr, CHECK_OFFSET); }
 @inline function stateOf(hdr: usize): u32 { return checkOf(hdr) & STATE_MASK; }
 @inline function padOf(hdr: usize): usize { return <usize>(checkOf(hdr) & PAD_MASK) << 4; }
@@ -119,18 +124,32 @@ let byteLimit: u64 = <u64>u32.MAX_VALUE;
   totalFrees++;
 }
 
-/** Returns the header of a live block, or fails naming `fn` and the pointer. */
-function liveHeader(fn: string, payload: usize): usize {
+/**
+ * Returns the header of a live block, or fails naming `fn` and the pointer.
+ * The common case (a pooled block whose neighbours point back) is a few loads
+ * inline; everything else goes to diagnose(), which names what is wrong.
+ */
+@inline function liveHeader(fn: string, payload: usize): usize {
   let hdr = headerOf(payload);
-  let end = <usize>memory.size() << 16;
-  if ((payload & PAYLOAD_MASK) != 0 || payload < HEADER_SIZE || payload > end) {
+  // One unsigned compare covers "below the first possible block" (it wraps).
+  if ((payload & PAYLOAD_MASK) == 0 && <u64>(payload - HEADER_SIZE) < (<u64>memory.size() << 16)
+      && checkOf(hdr) >>> PAD_BITS == STATE_POOLED >>> PAD_BITS && active
+      && prevOf(nextOf(hdr)) == hdr && nextOf(prevOf(hdr)) == hdr) {
+    return hdr;
+  }
+  return diagnose(fn, payload);
+}
+
+/** The slow half of liveHeader: a loose block, or a failure with its reason. */
+function diagnose(fn: string, payload: usize): usize {
+  let hdr = headerOf(payload);
+  let end = <u64>memory.size() << 16;
+  if ((payload & PAYLOAD_MASK) != 0 || payload < HEADER_SIZE || <u64>payload > end) {
     fail(fn + ": " + hex(payload) + " is not a pool block (misaligned or outside memory: a foreign pointer)");
   }
   let state = stateOf(hdr);
   if (state == STATE_POOLED) {
-    if (!active || prevOf(nextOf(hdr)) != hdr || nextOf(prevOf(hdr)) != hdr) {
-      fail(fn + ": " + hex(payload) + " claims to be on the ring but its neighbours do not point back (ring corrupted)");
-    }
+    fail(fn + ": " + hex(payload) + " claims to be on the ring but its neighbours do not point back (ring corrupted)");
   } else if (state == STATE_FREED) {
     fail(fn + ": " + hex(payload) + " was already freed (double free)");
   } else if (state != STATE_LOOSE) {
@@ -140,7 +159,7 @@ function liveHeader(fn: string, payload: usize): usize {
 }
 
 /** Stamps a fresh TLSF block and, while the pool is active, links it. */
-function adopt(base: usize, pad: usize, size: usize): usize {
+@inline function adopt(base: usize, pad: usize, size: usize): usize {
   let hdr = base + pad;
   setSize(hdr, size);
   if (active) {
@@ -192,8 +211,12 @@ export function poolDestroy(): void {
   while (hdr != sentinel) {
     let next = nextOf(hdr);
     let size = sizeOf(hdr);
+    // The base must be read before the check word is overwritten: it holds the
+    // alignment pad, and an aligned block's TLSF block starts `pad` bytes
+    // before its header (test/pool-aligned.test.ts, "destroy frees aligned").
+    let base = baseOf(hdr);
     setCheck(hdr, STATE_FREED, 0);
-    heap.free(baseOf(hdr));
+    heap.free(base);
     countOut(size);
     freedBlocks++;
     freedBytes += size;
@@ -209,16 +232,15 @@ export function poolDestroy(): void {
 // ── allocation ───────────────────────────────────────────────────────────────
 
 /** Allocates `size` bytes (uninitialised); returns 0 when it cannot. */
-export function poolAllocNoexc(size: usize): usize {
+@inline export function poolAllocNoexc(size: usize): usize {
   if (size > MAX_PAYLOAD || !fitsLimit(size)) return 0;
   return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
 }
 
 /** Allocates `size` bytes (uninitialised); fails loudly when it cannot. */
 export function poolAlloc(size: usize): usize {
-  let p = poolAllocNoexc(size);
-  if (p == 0) failOutOfMemory("pool_alloc", <u64>size);
-  return p;
+  if (size > MAX_PAYLOAD || !fitsLimit(size)) failOutOfMemory("pool_alloc", <u64>size);
+  return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
 }
 
 /** Allocates n × size zeroed bytes, refusing a product that overflows. */
@@ -227,7 +249,8 @@ export function poolCalloc(n: usize, size: usize): usize {
   if (total > <u64>MAX_PAYLOAD) {
     fail("pool_calloc: " + n.toString() + " × " + size.toString() + " bytes is more than one block can hold (" + MAX_PAYLOAD.toString() + " bytes)");
   }
-  let p = poolAlloc(<usize>total);
+  let p = poolAllocNoexc(<usize>total);
+  if (p == 0) failOutOfMemory("pool_calloc", total);
   memory.fill(p, 0, <usize>total);
   return p;
 }
@@ -239,16 +262,23 @@ export function poolCalloc(n: usize, size: usize): usize {
 export function poolResizeNoexc(payload: usize, size: usize): usize {
   if (payload == 0) return poolAllocNoexc(size);
   let hdr = liveHeader("pool_resize", payload);
-  if (padOf(hdr) != 0) {
+  if (isAligned(hdr)) {
     fail("pool_resize: " + hex(payload) + " came from pool_alloc_aligned and cannot be resized; allocate a new aligned block and copy");
   }
   let old = sizeOf(hdr);
-  let pooled = stateOf(hdr) == STATE_POOLED;
+  let state = stateOf(hdr);
+  let pooled = state == STATE_POOLED;
   if (size > MAX_PAYLOAD) return 0;
   if (pooled && size > old && !fitsLimit(size - old)) return 0;
   // TLSF copies next/prev/size/check along with the payload when it moves the
-  // block, so only the neighbours need to learn the new address.
+  // block, so only the neighbours need to learn the new address. The check
+  // word is stamped FREED first and restored on the result, so when the block
+  // moves, the copy left behind at the old address reads as freed: a later
+  // free/resize of the stale pointer is refused as a double free instead of
+  // being misreported as a corrupted ring (test/pool-resize.test.ts).
+  setCheck(hdr, STATE_FREED, 0);
   let moved = heap.realloc(hdr, HEADER_SIZE + size);
+  setCheck(moved, state, 0);
   if (pooled) {
     setNext(prevOf(moved), moved);
     setPrev(nextOf(moved), moved);
@@ -266,9 +296,32 @@ export function poolResize(payload: usize, size: usize): usize {
   return p;
 }
 
-/** Frees a block; 0 is ignored, like free(NULL). */
+/**
+ * Frees a block; 0 is ignored, like free(NULL). The common case — a pooled
+ * block whose neighbours point back — reads each header word once and
+ * unlinks with the neighbours it has just checked; a loose block, or anything
+ * wrong, takes freeSlow().
+ */
 export function poolFree(payload: usize): void {
   if (payload == 0) return;
+  let hdr = headerOf(payload);
+  if ((payload & PAYLOAD_MASK) == 0 && <u64>hdr < (<u64>memory.size() << 16) && active) {
+    let check = checkOf(hdr);
+    let next = nextOf(hdr);
+    let prev = prevOf(hdr);
+    if ((check & STATE_MASK) == STATE_POOLED && prevOf(next) == hdr && nextOf(prev) == hdr) {
+      setNext(prev, next);
+      setPrev(next, prev);
+      countOut(sizeOf(hdr));
+      setCheck(hdr, STATE_FREED, 0);
+      heap.free(hdr - (<usize>(check & PAD_MASK) << 4));
+      return;
+    }
+  }
+  freeSlow(payload);
+}
+
+function freeSlow(payload: usize): void {
   let hdr = liveHeader("pool_free", payload);
   if (stateOf(hdr) == STATE_POOLED) {
     unlink(hdr);
@@ -294,9 +347,13 @@ export function poolAllocAligned(size: usize, align: usize): usize {
     fail("pool_alloc_aligned: alignment " + align.toString() + " must be a power of two from " + PAYLOAD_ALIGN.toString() + " to " + MAX_ALIGN.toString());
   }
   if (size > MAX_PAYLOAD || !fitsLimit(size)) failOutOfMemory("pool_alloc_aligned", <u64>size);
+  // Every payload is this aligned already: such a block is a plain one.
+  if (align == PAYLOAD_ALIGN) return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
   let base = heap.alloc(HEADER_SIZE + size + align - PAYLOAD_ALIGN);
   let payload = (base + HEADER_SIZE + align - 1) & ~(align - 1);
-  return adopt(base, headerOf(payload) - base, size);
+  adopt(base, headerOf(payload) - base, size);
+  markAligned(headerOf(payload));
+  return payload;
 }
 
 function failOutOfMemory(fn: string, size: u64): void {
@@ -353,9 +410,9 @@ export function poolInvariantCheck(): bool {
   let bytes: u64 = 0;
   let prev = sentinel;
   let hdr = nextOf(sentinel);
-  let end = <usize>memory.size() << 16;
+  let end = <u64>memory.size() << 16;
   while (hdr != sentinel) {
-    if (blocks > blocksOutstanding || hdr == 0 || hdr >= end || (hdr & PAYLOAD_MASK) != 0) {
+    if (blocks > blocksOutstanding || hdr == 0 || <u64>hdr >= end || (hdr & PAYLOAD_MASK) != 0) {
       return reportRing("walk leaves the ring or visits more blocks than counted", prev, blocks);
     }
     if (stateOf(hdr) != STATE_POOLED) return reportRing("a block on the ring is not marked POOLED", hdr, blocks);

@@ -48,6 +48,10 @@ export interface CoreExports {
   heap_alloc(size: number): number;
   heap_free(p: number): void;
 
+  // Benchmark kernels (assembly/bench.ts), used by bench/rows only.
+  bench_pool_churn(sizes: number, order: number, ptrs: number, n: number): number;
+  bench_heap_churn(sizes: number, order: number, ptrs: number, n: number): number;
+
   fault_set(mask: number): void;
   fault_get(): number;
 
@@ -59,11 +63,63 @@ export interface CoreExports {
   failure_field(): number;
   failure_target(): number;
   failure_clear(): void;
+
+  // GC heap (assembly/index.ts, "heap"). Values and pointers are u32 words;
+  // read them with `>>> 0`. NO_HANDLE / a 0 pointer: out of heap (maxHeap).
+  heap_configure(nursery: number, generations: number, sanity: number): void;
+  heap_block_new(tag: number, n: number): number;
+  heap_get(slot: number, i: number): number;
+  heap_set(slot: number, i: number, v: number): void;
+  heap_block_length(slot: number): number;
+  heap_block_tag(slot: number): number;
+  heap_float_new(x: number): number;
+  heap_bytes_new(n: number): number;
+  heap_string_new(n: number): number;
+  heap_hostref_new(index: number): number;
+  heap_kind(p: number): number;
+  heap_length(p: number): number;
+  heap_payload(p: number): number;
+  heap_float_value(p: number): number;
+  heap_hostref_index(p: number): number;
+  heap_generation_of(p: number): number;
+  heap_poll(): number;
+  heap_nursery_size(): number;
+  heap_nursery_used(): number;
+  heap_generations(): number;
+  heap_gen_bytes(g: number): number;
+  heap_gen_objects(g: number): number;
+  heap_gen_chunk_bytes(g: number): number;
+  heap_gen_collections(g: number): number;
+  heap_remset_length(g: number): number;
+  gc_collect(major: number): void;
+  gc_count(): number;
+  gc_major_count(): number;
+  gc_pause_last(): number;
+  gc_pause_max(): number;
+  gc_pause_total(): number;
+  gc_pause_count(kind: number): number;
+  gc_pause_percentile(kind: number, q: number): number;
+  handle_new(v: number): number;
+  handle_free(slot: number): void;
+  handle_get(slot: number): number;
+  handle_is_live(slot: number): number;
+  handle_live(): number;
+  handle_capacity(): number;
+  hostref_live(): number;
+  hostref_dead_length(): number;
+  hostref_dead_queue(): number;
+  hostref_dead_clear(): void;
+  root_depth(): number;
+  sanity_check(): number;
+  test_build_list(n: number): number;
+  test_check_list(slot: number): number;
 }
 
 /** Fault injection switches of the core (assembly/faults.ts). */
 export const CoreFault = {
   poolLeak: 1 << 0,
+  /** The write barrier skips stores that create an old-to-young pointer (test only). */
+  barrierSkipYoung: 1 << 1,
 } as const;
 
 /** Which build of the core to load. */
@@ -132,6 +188,8 @@ export function instantiateCore(build: CoreBuild = "release"): CoreExports {
         const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
         throw new CoreAbort(text + where);
       },
+      // The collector's clock, for pause times (assembly/heap/collect.ts).
+      now: (): number => performance.now(),
     },
   };
   const instance = new WebAssembly.Instance(coreModule(build), imports);

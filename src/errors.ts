@@ -50,20 +50,100 @@ export class LifecycleError extends UnloadableError {
   }
 }
 
-/** A checker found a broken invariant (the ring, and later the heap). */
+/** What a heap check adds to a SanityError (assembly/sanity.ts). */
+export interface SanityDetail {
+  /** Kind of the offending object (`block`, `string`, …). */
+  readonly kind?: string;
+  /** Its generation (-1: not a heap object, e.g. a handle slot). */
+  readonly generation?: number;
+  /** Generation the offending field points into (-1: none / not an object). */
+  readonly targetGeneration?: number;
+}
+
+/**
+ * A checker found a broken invariant: the ring, or the heap (checks `object`,
+ * `value`, `pointer`, `remembered`, `remset`, `handles`, `hostrefs`,
+ * `counters`; see docs/heap.md).
+ */
 export class SanityError extends UnloadableError {
-  /** Which check failed (`ring`, …). */
+  /** Which check failed (`ring`, `remembered`, …). */
   readonly check: string;
   /** Address of the object (or ring header) that broke the rule. */
   readonly address: number;
-  /** Field index, or position on the ring. */
+  /** Field index, or position on the ring (-1: not about one field). */
   readonly field: number;
+  /** Kind of the object, for heap checks. */
+  readonly kind: string | undefined;
+  /** Generation of the object, for heap checks. */
+  readonly generation: number | undefined;
+  /** Generation the field points into, for heap checks. */
+  readonly targetGeneration: number | undefined;
 
-  constructor(check: string, message: string, address: number, field: number) {
+  constructor(check: string, message: string, address: number, field: number, detail: SanityDetail = {}) {
     super("ERR_SANITY", `sanity check '${check}' failed: ${message}`);
     this.check = check;
     this.address = address;
     this.field = field;
+    this.kind = detail.kind;
+    this.generation = detail.generation;
+    this.targetGeneration = detail.targetGeneration;
+  }
+}
+
+/**
+ * The heap could not make room for an allocation under `maxHeap`, even after
+ * a major collection. Nothing was allocated; the runtime stays usable: free
+ * handles (or drop references to the data) and try again, or start the
+ * runtime with a larger maxHeap.
+ */
+export class OutOfMemoryError extends UnloadableError {
+  /** The runtime's maxHeap, bytes. */
+  readonly maxHeap: number;
+
+  constructor(operation: string, what: string, maxHeap: number) {
+    super("ERR_OUT_OF_MEMORY", `${operation}: out of heap allocating ${what}: the heap does not fit in maxHeap (${maxHeap} bytes) even after a major collection. Free handles you no longer need, or start the runtime with a larger maxHeap`);
+    this.maxHeap = maxHeap;
+  }
+}
+
+/** Why a handle can no longer be used. */
+export type StaleReason = "freed" | "shutdown" | "restarted";
+
+/**
+ * A handle was used after `free()` (or `[Symbol.dispose]`, or the end of its
+ * scope), after its runtime shut down, or after the runtime restarted. Its
+ * object may be gone; keep the handle alive (don't free it) while you use it.
+ */
+export class StaleHandleError extends UnloadableError {
+  readonly reason: StaleReason;
+
+  constructor(operation: string, reason: StaleReason) {
+    const why = {
+      freed: "the handle was freed (free(), Symbol.dispose or the end of its rt.scope)",
+      shutdown: "its runtime has been shut down",
+      restarted: "its runtime was restarted since the handle was made",
+    }[reason];
+    super("ERR_STALE_HANDLE", `${operation}: stale handle: ${why}; handles are valid only while held, in the runtime cycle that made them`);
+    this.reason = reason;
+  }
+}
+
+/** A handle of one runtime was passed to another. */
+export class ForeignHandleError extends UnloadableError {
+  constructor(operation: string, ownerId: number, runtimeId: number) {
+    super("ERR_FOREIGN_HANDLE", `${operation}: the handle belongs to runtime #${ownerId}, not to runtime #${runtimeId}; heap objects cannot be shared between runtimes (copy the data instead)`);
+  }
+}
+
+/**
+ * A JS value that the heap cannot hold. Only `undefined` is refused (it means
+ * "none" throughout the API); every other value crosses, see docs/heap.md.
+ * This is the package's TypeError: it is an UnloadableError with a code, so it
+ * does not extend the built-in TypeError.
+ */
+export class UnrepresentableValueError extends UnloadableError {
+  constructor(operation: string, what: string) {
+    super("ERR_UNREPRESENTABLE", `${operation}: ${what} cannot be stored in the heap (undefined means "none" in this API); use null for an empty field`);
   }
 }
 

@@ -11,18 +11,52 @@ export interface RuntimeOptions {
   maxHeap?: number;
   /** Which build of the core: `release` (default) or `debug` (assertions on). */
   build?: CoreBuild;
+  /**
+   * Bytes of the nursery, where every object starts (like GHC's `-A`).
+   * Default 1 MiB; at least 64 KiB; a multiple of 8.
+   */
+  nursery?: number;
+  /** Generations beyond the nursery, 2 to 16 (like GHC's `-G`). Default 2. */
+  generations?: number;
+  /** Run the heap sanity checker after every collection (slow; for tests). Default false. */
+  sanity?: boolean;
+  /**
+   * Fault injection, for tests of the checkers only: never in production.
+   * `skipBarrier: 'old-to-young'` makes the write barrier forget stores that
+   * create a pointer from an old object into a younger generation, which the
+   * sanity checker must then report (docs/heap.md, "Fault injection").
+   */
+  faults?: HeapFaults;
+}
+
+/** Test-only fault switches of the heap (RuntimeOptions.faults). */
+export interface HeapFaults {
+  skipBarrier?: "old-to-young";
 }
 
 export interface ResolvedOptions {
   readonly maxHeap: number;
   readonly build: CoreBuild;
+  readonly nursery: number;
+  readonly generations: number;
+  readonly sanity: boolean;
+  readonly faults: { readonly skipBarrier: "old-to-young" | undefined };
 }
 
-const knownOptions = new Set(["maxHeap", "build"]);
+const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults"]);
 export const UNLIMITED_HEAP = 2 ** 32 - 1;
+export const NURSERY_DEFAULT = 1 << 20;
+export const NURSERY_MIN = 64 << 10;
+/** Largest nursery: one pool block (assembly/pool.ts, MAX_PAYLOAD is just under 1 GiB). */
+export const NURSERY_MAX = 512 << 20;
+export const NURSERY_ALIGN = 8;
+export const GENERATIONS_DEFAULT = 2;
+export const GENERATIONS_MIN = 2;
+/** The header has 4 generation bits (assembly/heap/layout.ts). */
+export const GENERATIONS_MAX = 16;
 
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) return { maxHeap: UNLIMITED_HEAP, build: "release" };
+  if (options === undefined) options = {};
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ArgumentError(`Runtime.start: options must be an object, got ${describe(options)}`);
   }
@@ -40,7 +74,35 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (build !== "release" && build !== "debug") {
     throw new ArgumentError(`Runtime.start: build must be 'release' or 'debug', got ${describe(build)}`);
   }
-  return { maxHeap, build };
+  const nursery = given.nursery ?? NURSERY_DEFAULT;
+  if (typeof nursery !== "number" || !Number.isSafeInteger(nursery) || nursery < NURSERY_MIN || nursery > NURSERY_MAX || nursery % NURSERY_ALIGN !== 0) {
+    throw new ArgumentError(`Runtime.start: nursery must be a whole number of bytes from ${NURSERY_MIN} (64 KiB) to ${NURSERY_MAX}, a multiple of ${NURSERY_ALIGN}, got ${describe(nursery)}`);
+  }
+  const generations = given.generations ?? GENERATIONS_DEFAULT;
+  if (typeof generations !== "number" || !Number.isInteger(generations) || generations < GENERATIONS_MIN || generations > GENERATIONS_MAX) {
+    throw new ArgumentError(`Runtime.start: generations must be a whole number from ${GENERATIONS_MIN} to ${GENERATIONS_MAX}, got ${describe(generations)}`);
+  }
+  const sanity = given.sanity ?? false;
+  if (typeof sanity !== "boolean") {
+    throw new ArgumentError(`Runtime.start: sanity must be true or false, got ${describe(sanity)}`);
+  }
+  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults) };
+}
+
+function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
+  if (faults === undefined) return { skipBarrier: undefined };
+  if (faults === null || typeof faults !== "object" || Array.isArray(faults)) {
+    throw new ArgumentError(`Runtime.start: faults must be an object such as { skipBarrier: 'old-to-young' }, got ${describe(faults)}`);
+  }
+  const given = faults as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (key !== "skipBarrier") throw new ArgumentError(`Runtime.start: unknown fault '${key}'; the known fault is skipBarrier`);
+  }
+  const skipBarrier = given.skipBarrier;
+  if (skipBarrier !== undefined && skipBarrier !== "old-to-young") {
+    throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young', got ${describe(skipBarrier)}`);
+  }
+  return { skipBarrier };
 }
 
 export function describe(value: unknown): string {

@@ -1,6 +1,8 @@
 // What a runtime reports about itself: stats() while it runs and the
 // ShutdownReport when a cycle ends. Plain data, safe to JSON.stringify.
 
+import type { HeapStats } from "./heap-stats.js";
+
 /** Counters of the allocator ring. */
 export interface PoolStats {
   /** Blocks allocated and not yet freed. */
@@ -26,6 +28,8 @@ export interface RuntimeStats {
   readonly memoryPages: number;
   /** Completed init → exit cycles of this instance (restarts). */
   readonly cycles: number;
+  /** The GC heap: nursery, generations, collections, pauses, handles. */
+  readonly heap: HeapStats;
 }
 
 /** What one init → exit cycle gave back. */
@@ -44,6 +48,8 @@ export interface ShutdownReport {
   readonly memoryPages: number;
   /** Completed cycles of this instance, this one included. */
   readonly cycle: number;
+  /** Host references (JS values held for the heap) released at the end of the cycle. */
+  readonly hostRefsReleased: number;
   /** Set when the runtime died from a core trap rather than shutting down. */
   readonly trap?: string;
 }

@@ -1,7 +1,13 @@
 // Runtime: one instance of the core, from start to shutdown.
 
-import { instantiateCore, liftString, trapFrom, type CoreExports } from "./core.js";
-import { ArgumentError, CoreTrapError, LeakError, LifecycleError, SanityError, ShutdownError } from "./errors.js";
+import { CoreFault, instantiateCore, liftString, trapFrom, type CoreExports } from "./core.js";
+import { ArgumentError, CoreTrapError, LeakError, LifecycleError, OutOfMemoryError, ShutdownError, UnloadableError } from "./errors.js";
+import { Block } from "./block.js";
+import { HeapContext } from "./handles.js";
+import { afterAllocation } from "./heap-poll.js";
+import { readHeapStats } from "./heap-stats.js";
+import { sanityErrorFrom } from "./sanity.js";
+import { checkValue, encode } from "./values.js";
 import { hostFaultOn } from "./faults.js";
 import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
 import type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
@@ -13,6 +19,12 @@ export type RuntimeState = "running" | "shutdown" | "dead";
 const leakedInstances: CoreExports[] = [];
 
 let nextRuntimeId = 1;
+/** Largest block tag (TAG_MAX in assembly/heap/layout.ts). */
+const BLOCK_TAG_MAX = 255;
+/** Most fields rt.block accepts (maxLengthFor(KIND_BLOCK) in the core). */
+const BLOCK_FIELDS_MAX = 2 ** 28;
+/** heap_block_new's "out of heap" (NO_HANDLE in assembly/heap/handles.ts). */
+const NO_HANDLE = 0xffff_ffff;
 let coreOfRuntime: (rt: Runtime, operation: string) => CoreExports;
 let guardRuntime: <T>(rt: Runtime, operation: string, body: (core: CoreExports) => T) => T;
 
@@ -30,6 +42,7 @@ export class Runtime {
   #state: RuntimeState = "running";
   #trap: string | undefined;
   #final: Promise<ShutdownReport> | undefined;
+  #heap: HeapContext | undefined;
 
   private constructor(core: CoreExports, options: ResolvedOptions) {
     this.id = nextRuntimeId++;
@@ -68,6 +81,7 @@ export class Runtime {
       pool: poolStats(c),
       memoryPages: c.memory_pages(),
       cycles: c.rt_cycles(),
+      heap: readHeapStats(c, this.#context("stats")),
     }));
   }
 
@@ -75,7 +89,7 @@ export class Runtime {
   checkSanity(): void {
     this.#guard("checkSanity", (c) => {
       c.failure_clear();
-      if (!c.pool_check()) throw sanityErrorFrom(c, "ring");
+      if (!c.pool_check() || !c.sanity_check()) throw sanityErrorFrom(c);
     });
   }
 
@@ -87,7 +101,7 @@ export class Runtime {
    */
   async restart(): Promise<ShutdownReport> {
     const report = this.#guard("restart", (c) => {
-      const finished = this.#exit(c);
+      const finished = this.#exit(c, "restarted");
       c.rt_reset();
       this.#init(c);
       return finished;
@@ -120,14 +134,83 @@ export class Runtime {
     return report;
   }
 
+  /**
+   * A new heap block with `tag` (0 to 255) and the given fields; see
+   * docs/heap.md for the values that cross. Returns a handle: free it, use
+   * `using`, or make it inside rt.scope().
+   */
+  block(tag: number, fields: readonly unknown[] = []): Block {
+    const context = this.#context("Runtime.block");
+    if (typeof tag !== "number" || !Number.isInteger(tag) || tag < 0 || tag > BLOCK_TAG_MAX) {
+      throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${String(tag)}`);
+    }
+    if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
+    if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
+    for (const value of fields) checkValue(context, value, "Runtime.block");
+    return this.#guard("Runtime.block", (core) => {
+      const slot = core.heap_block_new(tag, fields.length) >>> 0;
+      if (slot === NO_HANDLE) {
+        afterAllocation(context, core);
+        throw new OutOfMemoryError("Runtime.block", `a block of ${fields.length} fields`, this.#options.maxHeap);
+      }
+      const block = new Block(context, slot);
+      try {
+        for (let i = 0; i < fields.length; i++) core.heap_set(slot, i, encode(context, core, fields[i], "Runtime.block"));
+      } catch (thrown) {
+        block.free();
+        throw thrown;
+      } finally {
+        afterAllocation(context, core);
+      }
+      return block;
+    });
+  }
+
+  /**
+   * Runs a collection now: minor (the nursery and the young generations the
+   * policy picks) by default, every generation with `{ major: true }`.
+   */
+  gc(options: { major?: boolean } = {}): void {
+    const context = this.#context("gc");
+    if (options === null || typeof options !== "object") throw new ArgumentError(`gc: options must be an object like { major: true }, got ${String(options)}`);
+    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`gc: major must be true or false, got ${String(options.major)}`);
+    this.#guard("gc", (core) => {
+      core.gc_collect(options.major === true ? 1 : 0);
+      afterAllocation(context, core);
+    });
+  }
+
+  /**
+   * Runs `fn` and frees every handle made during it when it returns (or
+   * throws), except the handle it returns. For code that makes many
+   * temporaries, e.g. walking or building a long list. Synchronous only.
+   */
+  scope<T>(fn: () => T): T {
+    return this.#context("scope").scope(fn);
+  }
+
+  #context(operation: string): HeapContext {
+    this.#live(operation);
+    return this.#heap!;
+  }
+
   #init(core: CoreExports): void {
+    const options = this.#options;
+    core.heap_configure(options.nursery, options.generations, options.sanity ? 1 : 0);
+    if (options.faults.skipBarrier !== undefined) core.fault_set(core.fault_get() | CoreFault.barrierSkipYoung);
     core.rt_init();
-    core.pool_set_limit(this.#options.maxHeap);
+    core.pool_set_limit(options.maxHeap);
+    this.#heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap);
   }
 
   /** Drops every reference the instance holds, so the last exit shuts down. */
-  #exit(core: CoreExports): ShutdownReport {
+  #exit(core: CoreExports, ending: "shutdown" | "restarted" = "shutdown"): ShutdownReport {
+    const hostRefsReleased = this.#heap?.end(ending) ?? 0;
     const peakBytes = core.pool_peak_bytes();
+    // The core keeps only the first failure recorded; clear any earlier
+    // checker verdict so an unmatched exit reports its own message
+    // (test/runtime-errors.test.ts, "unbalanced exits").
+    core.failure_clear();
     for (;;) {
       const left = core.rt_exit();
       if (left === 0) break;
@@ -141,6 +224,7 @@ export class Runtime {
       peakBytes,
       memoryPages: core.memory_pages(),
       cycle: core.rt_cycles(),
+      hostRefsReleased,
     };
   }
 
@@ -161,11 +245,15 @@ export class Runtime {
     try {
       return body(core);
     } catch (thrown) {
-      if (thrown instanceof LifecycleError || thrown instanceof SanityError || thrown instanceof ArgumentError) throw thrown;
+      // The package's own errors (argument, lifecycle, sanity, out of heap,
+      // stale handle …) are thrown between core calls: the core is intact.
+      if (thrown instanceof UnloadableError && !(thrown instanceof CoreTrapError)) throw thrown;
       const error = trapFrom(operation, thrown);
       this.#trap = error.trap;
       this.#state = "dead";
       this.#core = undefined;
+      // Its handles are stale from now on; let go of the JS values its heap held.
+      this.#heap?.end("shutdown");
       throw error;
     }
   }
@@ -200,10 +288,6 @@ function poolStats(c: CoreExports): PoolStats {
   };
 }
 
-function sanityErrorFrom(c: CoreExports, check: string): SanityError {
-  return new SanityError(check, liftString(c.memory, c.failure_message()), c.failure_address() >>> 0, c.failure_field());
-}
-
 function deadReport(trap: string): ShutdownReport {
-  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, trap };
+  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, hostRefsReleased: 0, trap };
 }

@@ -1,0 +1,290 @@
+// The sanity checker: re-checks, outside a collection, every promise the heap
+// modules make, after GHC's rts/sm/Sanity.c. Runs after every collection with
+// the option `sanity`, and on demand (sanity_check); part of the release build.
+// A broken rule is recorded with recordFailure (failure.ts) naming the check,
+// the object, its kind and generation, the field and the target's generation;
+// the host throws SanityError.
+//
+// Checks, in order (the first failure is reported):
+//   ring         the allocator ring (pool.ts, Note [The ring rule])
+//   object       every object in the nursery and every generation has a valid
+//                header: not forwarded, a defined kind, reserved bits clear,
+//                the generation of the chunk it is in, inside its chunk; only
+//                objects of generation > 0 are REMEMBERED
+//   value        no field holds a word that is no value (0, a free-slot link,
+//                an unknown constant)
+//   pointer      every pointer field, handle and root points at the header of
+//                an object found by the walk (never into free or freed space)
+//   remembered   an object of generation g > 0 pointing into a younger
+//                generation is REMEMBERED (Note [The remembered-set rule])
+//   remset       every entry of g's set is a REMEMBERED object of generation
+//                g, at most once, and the set holds every REMEMBERED object
+//   handles      the handle table's free list and live count
+//   hostrefs     the host-reference list holds exactly the hostref objects
+//   counters     each generation's object and byte counters match the walk
+//
+// Memory: two bitmaps, one bit per OBJECT_ALIGN bytes of linear memory, taken
+// from TLSF directly and freed before returning, so the checker does not
+// change the pool counters it checks.
+
+import { poolInvariantCheck } from "./pool";
+import { recordFailure, hex, CHECK_FIRST_HEAP } from "./failure";
+import { remsetLength, remsetAt } from "./barrier";
+import { nurseryStart, nurseryTop } from "./heap/nursery";
+import {
+  generationCount, genFirst, genLarge, chunkNext, chunkData, chunkUsedEnd, chunkGen, chunkEnd,
+  chunkIsLarge, genBytes, genObjects,
+} from "./heap/generations";
+import { handlesUsed, handlesCapacity, handlesLive, handlesFreeHead, handleWord, isFreeWord, freeWordNext } from "./heap/handles";
+import { rootDepth, rootAt } from "./heap/roots";
+import { hostrefsLive, hostrefAt } from "./heap/hostrefs";
+import {
+  infoOf, lengthOf, kindOfInfo, genOfInfo, isForwarded, kindIsDefined, kindName, sizeFor, fieldOf,
+  ptrFirst, ptrCount, isPointer, isInt, isSpecial, REMEMBERED, RESERVED_MASK, OBJECT_ALIGN, OBJECT_ALIGN_MASK,
+  KIND_BLOCK, KIND_HOSTREF, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
+} from "./heap/layout";
+
+@inline export const CHECK_HEAP_OBJECT: u32 = CHECK_FIRST_HEAP;
+@inline export const CHECK_HEAP_VALUE: u32 = CHECK_FIRST_HEAP + 1;
+@inline export const CHECK_HEAP_POINTER: u32 = CHECK_FIRST_HEAP + 2;
+@inline export const CHECK_HEAP_REMEMBERED: u32 = CHECK_FIRST_HEAP + 3;
+@inline export const CHECK_HEAP_REMSET: u32 = CHECK_FIRST_HEAP + 4;
+@inline export const CHECK_HEAP_HANDLES: u32 = CHECK_FIRST_HEAP + 5;
+@inline export const CHECK_HEAP_HOSTREFS: u32 = CHECK_FIRST_HEAP + 6;
+@inline export const CHECK_HEAP_COUNTERS: u32 = CHECK_FIRST_HEAP + 7;
+
+/** Generation reported for "not a heap object" targets and roots. */
+@inline const NO_GEN: i32 = -1;
+@inline const PASS_MARK: i32 = 0;
+@inline const PASS_FIELDS: i32 = 1;
+
+let objects: usize = 0;    // bitmap: an object header starts here
+let remembered: usize = 0; // bitmap: seen on a remembered set
+let bitmapBytes: usize = 0;
+let memoryEnd: usize = 0;
+let ok = true;
+let hostrefObjects: u32 = 0;
+
+@inline const COUNTER_TABLE_BYTES: usize = sizeof<u32>() << GEN_BITS;
+const genObjectCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
+const genByteCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
+const genRememberedCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
+
+@inline function bitIndex(p: usize): usize { return p / OBJECT_ALIGN; }
+@inline function testBit(map: usize, p: usize): bool {
+  let i = bitIndex(p);
+  return ((load<u8>(map + (i >> 3)) >> <u8>(i & 7)) & 1) != 0;
+}
+@inline function setBit(map: usize, p: usize): void {
+  let i = bitIndex(p);
+  let a = map + (i >> 3);
+  store<u8>(a, load<u8>(a) | <u8>(1 << <u8>(i & 7)));
+}
+@inline function counterAt(table: usize, g: i32): usize { return table + <usize>g * sizeof<u32>(); }
+@inline function bump(table: usize, g: i32, by: u32): void {
+  let a = counterAt(table, g);
+  store<u32>(a, load<u32>(a) + by);
+}
+
+/** A heap object address found by the walk. */
+@inline function isObject(p: usize): bool {
+  return p < memoryEnd && (p & OBJECT_ALIGN_MASK) == 0 && testBit(objects, p);
+}
+
+function report(check: u32, rule: string, obj: usize, field: i32, target: i32): bool {
+  let kind: u32 = 0;
+  let gen = NO_GEN;
+  let what = "at " + hex(obj);
+  if (obj != 0 && obj < memoryEnd) {
+    let info = infoOf(obj);
+    if (!isForwarded(info)) {
+      kind = kindOfInfo(info);
+      gen = genOfInfo(info);
+      what = kindName(kind) + " " + hex(obj) + " of generation " + gen.toString();
+    }
+  }
+  let where = field >= 0 ? ", field " + field.toString() : "";
+  let into = target != NO_GEN ? " (target in generation " + target.toString() + ")" : "";
+  recordFailure(check, "sanityCheck: " + rule + ": " + what + where + into, obj, kind, gen, field, target);
+  ok = false;
+  return false;
+}
+
+/** Runs every check; true, or false with the first failure recorded. */
+export function sanityCheck(): bool {
+  ok = true;
+  if (!poolInvariantCheck()) return false;
+  memoryEnd = <usize>memory.size() << 16;
+  bitmapBytes = (bitIndex(memoryEnd) + 7) >> 3;
+  objects = heap.alloc(bitmapBytes);
+  remembered = heap.alloc(bitmapBytes);
+  memory.fill(objects, 0, bitmapBytes);
+  memory.fill(remembered, 0, bitmapBytes);
+  memory.fill(genObjectCount, 0, COUNTER_TABLE_BYTES);
+  memory.fill(genByteCount, 0, COUNTER_TABLE_BYTES);
+  memory.fill(genRememberedCount, 0, COUNTER_TABLE_BYTES);
+  hostrefObjects = 0;
+
+  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCounters();
+
+  heap.free(objects);
+  heap.free(remembered);
+  objects = 0;
+  remembered = 0;
+  return ok;
+}
+
+/** Visits every object of the nursery and of every generation's chunks. */
+function walkHeap(pass: i32): bool {
+  if (!walkRange(pass, nurseryStart(), nurseryTop(), 0, true)) return false;
+  let count = generationCount();
+  for (let g = 0; g < count; g++) {
+    for (let c = genFirst(g); c != 0; c = chunkNext(c)) {
+      if (pass == PASS_MARK && (chunkGen(c) != g || chunkIsLarge(c))) return report(CHECK_HEAP_OBJECT, "a small chunk on generation " + g.toString() + "'s list says generation " + chunkGen(c).toString(), c, -1, NO_GEN);
+      if (!walkRange(pass, chunkData(c), chunkUsedEnd(g, c), g, false)) return false;
+    }
+    for (let c = genLarge(g); c != 0; c = chunkNext(c)) {
+      if (pass == PASS_MARK && (chunkGen(c) != g || !chunkIsLarge(c))) return report(CHECK_HEAP_OBJECT, "a large chunk on generation " + g.toString() + "'s list says generation " + chunkGen(c).toString(), c, -1, NO_GEN);
+      if (!walkRange(pass, chunkData(c), chunkEnd(c), g, false)) return false;
+    }
+  }
+  return true;
+}
+
+function walkRange(pass: i32, p: usize, end: usize, gen: i32, nursery: bool): bool {
+  while (p < end) {
+    let info = infoOf(p);
+    if (pass == PASS_MARK) {
+      if (isForwarded(info)) return report(CHECK_HEAP_OBJECT, "a forwarded object outside a collection (its copy is " + hex(info & ~1) + ")", p, -1, NO_GEN);
+      let kind = kindOfInfo(info);
+      if (!kindIsDefined(kind)) return report(CHECK_HEAP_OBJECT, "header names no defined kind (" + kind.toString() + ")", p, -1, NO_GEN);
+      if ((info & RESERVED_MASK) != 0) return report(CHECK_HEAP_OBJECT, "reserved header bits are set (" + hex(info) + ")", p, -1, NO_GEN);
+      if (genOfInfo(info) != gen) return report(CHECK_HEAP_OBJECT, "header says generation " + genOfInfo(info).toString() + " but the object lies in " + (nursery ? "the nursery" : "generation " + gen.toString()), p, -1, gen);
+      if ((info & REMEMBERED) != 0 && gen == 0) return report(CHECK_HEAP_OBJECT, "a generation-0 object is marked REMEMBERED", p, -1, NO_GEN);
+      if (kind != KIND_BLOCK && (info >> TAG_SHIFT) != 0) return report(CHECK_HEAP_OBJECT, "only blocks carry a tag", p, -1, NO_GEN);
+    }
+    let size = sizeFor(kindOfInfo(info), lengthOf(p));
+    if (p + size > end || p + size <= p) return report(CHECK_HEAP_OBJECT, "object runs past the end of its " + (nursery ? "nursery" : "chunk") + " (" + size.toString() + " bytes)", p, -1, NO_GEN);
+    if (pass == PASS_MARK) {
+      setBit(objects, p);
+      if (!nursery) {
+        bump(genObjectCount, gen, 1);
+        bump(genByteCount, gen, <u32>size);
+      }
+      if ((info & REMEMBERED) != 0) bump(genRememberedCount, gen, 1);
+      if (kindOfInfo(info) == KIND_HOSTREF) hostrefObjects++;
+    } else if (!checkFields(p, info, gen)) {
+      return false;
+    }
+    p += size;
+  }
+  return true;
+}
+
+/** The value rule, the pointer rule and the remembered-set rule for one object. */
+function checkFields(obj: usize, info: u32, gen: i32): bool {
+  let kind = kindOfInfo(info);
+  let len = lengthOf(obj);
+  let first = ptrFirst(kind);
+  let n = ptrCount(kind, len);
+  for (let i: u32 = 0; i < n; i++) {
+    let field = <i32>(first + i);
+    let v = fieldOf(obj, first + i);
+    if (!isValue(v)) return report(CHECK_HEAP_VALUE, "a field holds " + hex(v) + ", which is no value", obj, field, NO_GEN);
+    if (!isPointer(v)) continue;
+    let target = <usize>v;
+    if (!isObject(target)) return report(CHECK_HEAP_POINTER, "a field points at " + hex(target) + ", which is no live object's header", obj, field, NO_GEN);
+    let targetInfo = infoOf(target);
+    let targetGen = genOfInfo(targetInfo);
+    // The nursery is generation 0's allocation area: younger than any g > 0.
+    if (targetGen < gen && (info & REMEMBERED) == 0) {
+      let into = inNurseryRange(target) ? "the nursery" : "generation " + targetGen.toString();
+      return report(CHECK_HEAP_REMEMBERED, "points into " + into + " (" + kindName(kindOfInfo(targetInfo)) + " " + hex(target) + ") but is not dirty and not on its remembered set", obj, field, targetGen);
+    }
+  }
+  return true;
+}
+
+@inline function inNurseryRange(p: usize): bool { return p >= nurseryStart() && p < nurseryTop(); }
+
+@inline function isValue(v: u32): bool { return v != 0 && (isInt(v) || isPointer(v) || isSpecial(v)); }
+
+function checkRemsets(): bool {
+  let count = generationCount();
+  for (let g = 0; g < MAX_GENERATIONS; g++) {
+    let n = remsetLength(g);
+    if ((g == 0 || g >= count) && n != 0) return report(CHECK_HEAP_REMSET, "generation " + g.toString() + " cannot have a remembered set but its set holds " + n.toString() + " entries", 0, -1, NO_GEN);
+    for (let i: u32 = 0; i < n; i++) {
+      let obj = remsetAt(g, i);
+      if (!isObject(obj)) return report(CHECK_HEAP_REMSET, "entry " + i.toString() + " of generation " + g.toString() + "'s remembered set is no live object", obj, -1, NO_GEN);
+      let info = infoOf(obj);
+      if (genOfInfo(info) != g) return report(CHECK_HEAP_REMSET, "entry " + i.toString() + " of generation " + g.toString() + "'s remembered set belongs to another generation", obj, -1, NO_GEN);
+      if ((info & REMEMBERED) == 0) return report(CHECK_HEAP_REMSET, "entry " + i.toString() + " of generation " + g.toString() + "'s remembered set is not marked REMEMBERED", obj, -1, NO_GEN);
+      if (testBit(remembered, obj)) return report(CHECK_HEAP_REMSET, "object is on generation " + g.toString() + "'s remembered set twice", obj, -1, NO_GEN);
+      setBit(remembered, obj);
+    }
+    if (g < MAX_GENERATIONS && n != load<u32>(counterAt(genRememberedCount, g))) {
+      return report(CHECK_HEAP_REMSET, "generation " + g.toString() + " has " + load<u32>(counterAt(genRememberedCount, g)).toString() + " REMEMBERED objects but " + n.toString() + " remembered-set entries", 0, -1, NO_GEN);
+    }
+  }
+  return true;
+}
+
+function checkHandles(): bool {
+  let used = handlesUsed();
+  if (used > handlesCapacity()) return report(CHECK_HEAP_HANDLES, "more slots used (" + used.toString() + ") than the table holds", 0, -1, NO_GEN);
+  let live: u32 = 0;
+  for (let i: u32 = 0; i < used; i++) {
+    let w = handleWord(i);
+    if (isFreeWord(w)) continue;
+    live++;
+    if (!isValue(w)) return report(CHECK_HEAP_HANDLES, "handle " + i.toString() + " holds " + hex(w) + ", which is no value", 0, <i32>i, NO_GEN);
+    if (isPointer(w) && !isObject(<usize>w)) return report(CHECK_HEAP_POINTER, "handle " + i.toString() + " points at " + hex(w) + ", which is no live object's header", 0, <i32>i, NO_GEN);
+  }
+  if (live != handlesLive()) return report(CHECK_HEAP_HANDLES, live.toString() + " live slots but the live counter says " + handlesLive().toString(), 0, -1, NO_GEN);
+  let free: u32 = 0;
+  let next = handlesFreeHead();
+  while (next != 0) {
+    let i = next - 1;
+    if (i >= used) return report(CHECK_HEAP_HANDLES, "the free list leads to slot " + i.toString() + ", beyond the " + used.toString() + " used", 0, <i32>i, NO_GEN);
+    let w = handleWord(i);
+    if (!isFreeWord(w)) return report(CHECK_HEAP_HANDLES, "the free list leads to live slot " + i.toString(), 0, <i32>i, NO_GEN);
+    if (++free > used - live) return report(CHECK_HEAP_HANDLES, "the free list is longer than the free slots (a cycle?)", 0, <i32>i, NO_GEN);
+    next = freeWordNext(w);
+  }
+  if (free != used - live) return report(CHECK_HEAP_HANDLES, "the free list holds " + free.toString() + " slots but " + (used - live).toString() + " are free", 0, -1, NO_GEN);
+  return true;
+}
+
+function checkRoots(): bool {
+  let depth = rootDepth();
+  for (let i: u32 = 0; i < depth; i++) {
+    let v = rootAt(i);
+    if (!isValue(v)) return report(CHECK_HEAP_VALUE, "root-stack entry " + i.toString() + " holds " + hex(v) + ", which is no value", 0, <i32>i, NO_GEN);
+    if (isPointer(v) && !isObject(<usize>v)) return report(CHECK_HEAP_POINTER, "root-stack entry " + i.toString() + " points at " + hex(v) + ", which is no live object's header", 0, <i32>i, NO_GEN);
+  }
+  return true;
+}
+
+function checkHostrefs(): bool {
+  let n = hostrefsLive();
+  for (let i: u32 = 0; i < n; i++) {
+    let obj = hostrefAt(i);
+    if (!isObject(obj)) return report(CHECK_HEAP_HOSTREFS, "entry " + i.toString() + " of the host-reference list is no live object", obj, -1, NO_GEN);
+    if (kindOfInfo(infoOf(obj)) != KIND_HOSTREF) return report(CHECK_HEAP_HOSTREFS, "entry " + i.toString() + " of the host-reference list is not a hostref", obj, -1, NO_GEN);
+  }
+  if (n != hostrefObjects) return report(CHECK_HEAP_HOSTREFS, "the host-reference list holds " + n.toString() + " objects but the heap " + hostrefObjects.toString(), 0, -1, NO_GEN);
+  return true;
+}
+
+function checkCounters(): bool {
+  let count = generationCount();
+  for (let g = 0; g < count; g++) {
+    let objs = load<u32>(counterAt(genObjectCount, g));
+    let bytes = load<u32>(counterAt(genByteCount, g));
+    if (objs != genObjects(g) || bytes != genBytes(g)) {
+      return report(CHECK_HEAP_COUNTERS, "generation " + g.toString() + " holds " + objs.toString() + " objects / " + bytes.toString() + " bytes but counts " + genObjects(g).toString() + " / " + genBytes(g).toString(), 0, -1, g);
+    }
+  }
+  return true;
+}

@@ -1,0 +1,41 @@
+// Seeded randomness for benchmark inputs, so two runs (and two machines)
+// measure the same sizes in the same order.
+
+/** A generator of floats in [0, 1): mulberry32, small and good enough for inputs. */
+export function seededRandom(seed: number): () => number {
+  let state = seed >>> 0;
+  return () => {
+    state = (state + 0x6d2b79f5) >>> 0;
+    let t = state;
+    t = Math.imul(t ^ (t >>> 15), t | 1);
+    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
+    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
+  };
+}
+
+/** A whole number in [min, max], uniformly. */
+export function uniformInt(random: () => number, min: number, max: number): number {
+  return min + Math.floor(random() * (max - min + 1));
+}
+
+/**
+ * A whole number in [min, max] whose logarithm is uniform: as many sizes in
+ * 16–32 B as in 32–64 KiB, the way real allocation sizes skew small.
+ */
+export function logUniformInt(random: () => number, min: number, max: number): number {
+  const value = Math.floor(Math.exp(Math.log(min) + random() * (Math.log(max + 1) - Math.log(min))));
+  return Math.min(max, Math.max(min, value));
+}
+
+/** 0..n-1 in a random order (Fisher–Yates). */
+export function permutation(random: () => number, n: number): Uint32Array {
+  const order = new Uint32Array(n);
+  for (let i = 0; i < n; i++) order[i] = i;
+  for (let i = n - 1; i > 0; i--) {
+    const j = Math.floor(random() * (i + 1));
+    const t = order[i]!;
+    order[i] = order[j]!;
+    order[j] = t;
+  }
+  return order;
+}

@@ -1,0 +1,227 @@
+// runBench: runs the registered rows (or those a filter picks), prints each
+// row's table as it goes, and writes every figure to a JSON file. The CLI
+// (bench/run.ts) and the smoke test (test/bench.test.ts) both call it.
+
+import { writeFileSync } from "node:fs";
+import { cpus, totalmem } from "node:os";
+import { resolve } from "node:path";
+import { ArgumentError } from "../src/errors.js";
+import { describe } from "../src/options.js";
+import { gridPoints, paramsLabel, type Params, type Row } from "./row.js";
+import { rows as registeredRows } from "./rows/index.js";
+import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";
+import { caseLines, rowFooter, rowHeader, summaryLines } from "./table.js";
+
+export interface BenchOptions {
+  /** Where to write the JSON results; default `bench-results.json` in the working directory. */
+  readonly json?: string;
+  /** Run only rows whose name contains one of these; default every row. */
+  readonly filter?: readonly string[];
+  /** A short smoke run of every row: tiny batches, short times. */
+  readonly quick?: boolean;
+  /** Measured time per task per case (ms); default 2000, or 30 with `quick`. */
+  readonly timeMs?: number;
+  /** Interleaved slices per task (See Note [Interleaved slices]); default 10, or 2 with `quick`. */
+  readonly rounds?: number;
+  /** Seed for the rows' random inputs; default 0x5eed. */
+  readonly seed?: number;
+  /** Where printed lines go; default console.log. */
+  readonly log?: (line: string) => void;
+}
+
+/** One comparison of ours against one peer. */
+export interface Comparison {
+  readonly peer: string;
+  /** ours median / peer median. */
+  readonly ratio: number;
+  /** The row's target against this peer, if it has one. */
+  readonly maxRatio?: number;
+  readonly met?: boolean;
+}
+
+/** One grid point of one row. */
+export interface CaseReport {
+  readonly params: Params;
+  readonly label: string;
+  readonly ours: TaskFigures;
+  readonly peers: readonly TaskFigures[];
+  readonly comparisons: readonly Comparison[];
+}
+
+export interface RowReport {
+  readonly name: string;
+  readonly title: string;
+  readonly unit: string;
+  readonly method: string;
+  readonly cases: readonly CaseReport[];
+}
+
+/** Everything one run measured; this is what the JSON file holds. */
+export interface BenchReport {
+  readonly schema: 1;
+  readonly date: string;
+  readonly machine: {
+    readonly node: string;
+    readonly v8: string;
+    readonly platform: string;
+    readonly arch: string;
+    readonly cpus: number;
+    readonly cpuModel: string;
+    readonly totalMemBytes: number;
+  };
+  readonly options: {
+    readonly quick: boolean;
+    readonly timeMs: number;
+    readonly rounds: number;
+    readonly seed: number;
+    readonly filter: readonly string[];
+  };
+  readonly rows: readonly RowReport[];
+  /** Absolute path the report was written to. */
+  readonly jsonPath: string;
+}
+
+const DEFAULT_JSON = "bench-results.json";
+const DEFAULT_SEED = 0x5eed;
+const FULL = { timeMs: 2000, rounds: 10, warmupMs: 200 } as const;
+const QUICK = { timeMs: 30, rounds: 2, warmupMs: 5 } as const;
+/** Fewest samples per slice, so even a slow task yields a median and a p99. */
+const MIN_SAMPLES_PER_SLICE = 3;
+
+const knownOptions = new Set(["json", "filter", "quick", "timeMs", "rounds", "seed", "log"]);
+
+interface Resolved {
+  readonly json: string;
+  readonly filter: readonly string[];
+  readonly quick: boolean;
+  readonly seed: number;
+  readonly log: (line: string) => void;
+  readonly sampling: SampleOptions;
+}
+
+function resolveBenchOptions(options: unknown): Resolved {
+  if (options === null || typeof options !== "object" || Array.isArray(options)) {
+    throw new ArgumentError(`runBench: options must be an object, got ${describe(options)}`);
+  }
+  const given = options as Record<string, unknown>;
+  for (const key of Object.keys(given)) {
+    if (!knownOptions.has(key)) throw new ArgumentError(`runBench: unknown option '${key}'; known options are ${[...knownOptions].join(", ")}`);
+  }
+  const quick = given.quick ?? false;
+  if (typeof quick !== "boolean") throw new ArgumentError(`runBench: quick must be a boolean, got ${describe(quick)}`);
+  const defaults = quick ? QUICK : FULL;
+  const json = given.json ?? DEFAULT_JSON;
+  if (typeof json !== "string" || json.length === 0) throw new ArgumentError(`runBench: json must be a file path, got ${describe(json)}`);
+  const filter = given.filter ?? [];
+  if (!Array.isArray(filter) || filter.some((f) => typeof f !== "string" || f.length === 0)) {
+    throw new ArgumentError(`runBench: filter must be an array of non-empty row-name substrings, got ${describe(filter)}`);
+  }
+  const timeMs = given.timeMs ?? defaults.timeMs;
+  if (typeof timeMs !== "number" || !Number.isFinite(timeMs) || timeMs <= 0) {
+    throw new ArgumentError(`runBench: timeMs must be a positive number of milliseconds, got ${describe(timeMs)}`);
+  }
+  const rounds = given.rounds ?? defaults.rounds;
+  if (typeof rounds !== "number" || !Number.isSafeInteger(rounds) || rounds < 1) {
+    throw new ArgumentError(`runBench: rounds must be a whole number ≥ 1, got ${describe(rounds)}`);
+  }
+  const seed = given.seed ?? DEFAULT_SEED;
+  if (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0 || seed > 0xffffffff) {
+    throw new ArgumentError(`runBench: seed must be a whole number from 0 to 2^32-1, got ${describe(seed)}`);
+  }
+  const log = given.log ?? ((line: string) => console.log(line));
+  if (typeof log !== "function") throw new ArgumentError(`runBench: log must be a function, got ${describe(log)}`);
+  if (typeof (globalThis as { gc?: unknown }).gc !== "function") {
+    throw new ArgumentError("runBench: gc() is not exposed; run node with --expose-gc (npm run bench does) so every task pays for its own garbage");
+  }
+  return {
+    json: resolve(json),
+    filter: filter as string[],
+    quick,
+    seed,
+    log: log as (line: string) => void,
+    sampling: { timeMs, rounds, minSamplesPerSlice: MIN_SAMPLES_PER_SLICE, warmupMs: Math.min(defaults.warmupMs, timeMs) },
+  };
+}
+
+function selectRows(filter: readonly string[]): readonly Row[] {
+  if (filter.length === 0) return registeredRows;
+  const picked = registeredRows.filter((row) => filter.some((f) => row.name.includes(f)));
+  if (picked.length === 0) {
+    throw new ArgumentError(`runBench: filter ${filter.map((f) => `'${f}'`).join(", ")} matches no row; rows are ${registeredRows.map((r) => r.name).join(", ")}`);
+  }
+  return picked;
+}
+
+function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
+  for (const target of row.targets) {
+    if (!peers.some((p) => p.name === target.peer)) {
+      throw new Error(`bench ${row.name}: its target names peer '${target.peer}', but its peers are ${peers.map((p) => `'${p.name}'`).join(", ")}`);
+    }
+  }
+  return peers.map((peer) => {
+    const ratio = ours.medianNs / peer.medianNs;
+    const target = row.targets.find((t) => t.peer === peer.name);
+    return target === undefined ? { peer: peer.name, ratio } : { peer: peer.name, ratio, maxRatio: target.maxRatio, met: ratio <= target.maxRatio };
+  });
+}
+
+async function runRow(row: Row, options: Resolved): Promise<RowReport> {
+  const points = gridPoints(row.grid);
+  const labelWidth = Math.max(4, ...points.map((p) => paramsLabel(p).length));
+  for (const line of rowHeader(row, labelWidth)) options.log(line);
+  const cases: CaseReport[] = [];
+  for (const params of points) {
+    const prepared = await row.prepare(params, { quick: options.quick, seed: options.seed });
+    let figures: TaskFigures[];
+    try {
+      figures = await sampleSideBySide([prepared.ours, ...prepared.peers], options.sampling);
+    } finally {
+      await prepared.teardown?.();
+    }
+    const [ours, ...peers] = figures as [TaskFigures, ...TaskFigures[]];
+    const report: CaseReport = { params, label: paramsLabel(params), ours, peers, comparisons: compare(row, ours, peers) };
+    for (const line of caseLines(report, labelWidth)) options.log(line);
+    cases.push(report);
+  }
+  for (const line of rowFooter(row)) options.log(line);
+  return { name: row.name, title: row.title, unit: row.unit, method: row.method, cases };
+}
+
+/**
+ * Runs the benchmark rows side by side with their peers, prints a table per
+ * row and a summary of the targets, and writes the JSON report. Targets are
+ * reported, never enforced: a missed one is a finding, not a failure.
+ */
+export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
+  const resolved = resolveBenchOptions(options);
+  const selected = selectRows(resolved.filter);
+  const rowReports: RowReport[] = [];
+  for (const row of selected) rowReports.push(await runRow(row, resolved));
+  const cpuList = cpus();
+  const report: BenchReport = {
+    schema: 1,
+    date: new Date().toISOString(),
+    machine: {
+      node: process.version,
+      v8: process.versions.v8,
+      platform: process.platform,
+      arch: process.arch,
+      cpus: cpuList.length,
+      cpuModel: cpuList[0]?.model ?? "unknown",
+      totalMemBytes: totalmem(),
+    },
+    options: {
+      quick: resolved.quick,
+      timeMs: resolved.sampling.timeMs,
+      rounds: resolved.sampling.rounds,
+      seed: resolved.seed,
+      filter: resolved.filter,
+    },
+    rows: rowReports,
+    jsonPath: resolved.json,
+  };
+  for (const line of summaryLines(report)) resolved.log(line);
+  writeFileSync(resolved.json, `${JSON.stringify(report, null, 2)}\n`);
+  resolved.log(`\nwrote ${resolved.json}`);
+  return report;
+}

@@ -1,0 +1,251 @@
+#!/usr/bin/env node
+// The `unloadable` command. `unloadable stress` (also the default command,
+// and `npm start`) runs the load/unload stress harness; see docs/stress.md.
+//
+// Exit codes: 0 PASS, 1 FAIL, 2 usage error (a bad option or value).
+//
+// Note [Re-executing with --expose-gc]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The leak checks force garbage collections, which needs `gc()`, which only
+// `node --expose-gc` provides. Rather than make every user remember the flag,
+// the stress command, once its options have parsed, re-runs this same
+// script with the flag added (same node, same arguments, stdio inherited)
+// and exits with the child's code. REEXEC_ENV marks the child, so a node that
+// ignores the flag fails with a message instead of re-executing forever.
+
+import { spawn } from "node:child_process";
+import { writeFileSync } from "node:fs";
+import { constants as osConstants } from "node:os";
+import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
+import { ArgumentError, UnloadableError } from "./errors.js";
+import { faultNames, type FaultName } from "./faults.js";
+import { freshSeed, isSeed, MAX_SEED, Random } from "./random.js";
+import { runStress, type StressResult } from "./stress/harness.js";
+import { cycleModes, STRESS_DEFAULTS, type CycleMode, type StressOptions } from "./stress/options.js";
+import { renderReport } from "./stress/plot.js";
+import { progressDisplay } from "./stress/progress.js";
+import { formatSummary } from "./stress/summary.js";
+import { allWorkloads, workloadNames } from "./stress/workload.js";
+
+const EXIT_FAIL = 1;
+const EXIT_USAGE = 2;
+const REEXEC_ENV = "UNLOADABLE_STRESS_REEXEC";
+/** Signals passed on to the re-executed child rather than ending the parent first. */
+const FORWARDED_SIGNALS = ["SIGINT", "SIGTERM", "SIGHUP"] as const;
+
+interface StressCliOptions {
+  cycles: number;
+  seconds: number;
+  workload: string;
+  seed?: number;
+  inject: FaultName[];
+  mode: CycleMode;
+  restartEvery: number;
+  restarts: number;
+  slopeLimit: number;
+  minSlopeSpan: number;
+  samples: number;
+  warmup: number;
+  build: "release" | "debug";
+  untilFailure?: boolean;
+  maxRuns?: number;
+  json?: string;
+  report?: string;
+  progress: boolean;
+}
+
+function wholeNumber(min: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (!/^\s*\d+\s*$/.test(text) || !Number.isSafeInteger(n) || n < min) {
+      throw new InvalidArgumentError(`expected a whole number ≥ ${min}, got '${text}'`);
+    }
+    return n;
+  };
+}
+
+function realNumber(min: number, max: number) {
+  return (text: string): number => {
+    const n = Number(text);
+    if (text.trim() === "" || !Number.isFinite(n) || n < min || n > max) {
+      throw new InvalidArgumentError(`expected a number from ${min} to ${max}, got '${text}'`);
+    }
+    return n;
+  };
+}
+
+function seedArgument(text: string): number {
+  const n = Number(text);
+  if (!/^\s*\d+\s*$/.test(text) || !isSeed(n)) throw new InvalidArgumentError(`expected a seed from 0 to ${MAX_SEED}, got '${text}'`);
+  return n;
+}
+
+function faultArgument(text: string, previous: FaultName[]): FaultName[] {
+  if (!(faultNames as readonly string[]).includes(text)) {
+    throw new InvalidArgumentError(`unknown fault '${text}'; known faults are ${faultNames.join(", ")}`);
+  }
+  return [...previous, text as FaultName];
+}
+
+function workloadArgument(text: string): string {
+  if (!workloadNames().includes(text)) {
+    throw new InvalidArgumentError(`unknown workload '${text}'; known workloads are ${workloadNames().join(", ")}`);
+  }
+  return text;
+}
+
+function workloadHelp(): string {
+  return allWorkloads().map((w) => `  ${w.name.padEnd(14)} ${w.summary}`).join("\n");
+}
+
+/** See Note [Re-executing with --expose-gc]. Resolves with the exit code to use. */
+function reexecWithGc(): Promise<number> {
+  if (process.env[REEXEC_ENV] === "1") {
+    process.stderr.write("unloadable stress: gc() is still missing after re-executing with --expose-gc; run `node --expose-gc` yourself\n");
+    return Promise.resolve(EXIT_USAGE);
+  }
+  const child = spawn(process.execPath, [...process.execArgv, "--expose-gc", ...process.argv.slice(1)], {
+    stdio: "inherit",
+    env: { ...process.env, [REEXEC_ENV]: "1" },
+  });
+  const forward = (signal: NodeJS.Signals): void => {
+    child.kill(signal);
+  };
+  for (const signal of FORWARDED_SIGNALS) process.on(signal, forward);
+  return new Promise((resolve) => {
+    child.on("error", (error) => {
+      process.stderr.write(`unloadable stress: could not re-execute node with --expose-gc: ${error.message}\n`);
+      resolve(EXIT_FAIL);
+    });
+    child.on("exit", (code, signal) => {
+      for (const s of FORWARDED_SIGNALS) process.off(s, forward);
+      // A child killed by a signal: report it the way a shell would, 128 + the signal's number.
+      resolve(signal === null ? (code ?? EXIT_FAIL) : 128 + (osConstants.signals[signal] ?? 0));
+    });
+  });
+}
+
+function writeOutputs(result: StressResult, options: StressCliOptions): void {
+  if (options.json !== undefined) {
+    writeFileSync(options.json, JSON.stringify(result, null, 2) + "\n");
+    process.stdout.write(`wrote ${options.json}\n`);
+  }
+  if (options.report !== undefined) {
+    writeFileSync(options.report, renderReport(result, options.report));
+    process.stdout.write(`wrote ${options.report}\n`);
+  }
+}
+
+async function runOnce(options: StressCliOptions, seed: number, label: string): Promise<StressResult> {
+  const display = options.progress ? progressDisplay(process.stderr, label) : undefined;
+  const stressOptions: StressOptions = {
+    cycles: options.cycles,
+    seconds: options.seconds,
+    workload: options.workload,
+    seed,
+    inject: options.inject,
+    mode: options.mode,
+    restartEvery: options.restartEvery,
+    restarts: options.restarts,
+    slopeLimit: options.slopeLimit,
+    minSlopeSpan: options.minSlopeSpan,
+    samples: options.samples,
+    warmup: options.warmup,
+    build: options.build,
+    ...(display === undefined ? {} : { onProgress: (p) => display.update(p) }),
+  };
+  try {
+    return await runStress(stressOptions);
+  } finally {
+    display?.stop();
+  }
+}
+
+async function stressCommand(options: StressCliOptions): Promise<number> {
+  if (typeof (globalThis as { gc?: unknown }).gc !== "function") return reexecWithGc();
+  const firstSeed = options.seed ?? freshSeed();
+  if (!options.untilFailure) {
+    const result = await runOnce(options, firstSeed, "stress");
+    process.stdout.write(formatSummary(result) + "\n");
+    writeOutputs(result, options);
+    return result.verdict === "PASS" ? 0 : EXIT_FAIL;
+  }
+  // Run-until-failure: the seeds follow from the first one, so the whole
+  // sequence is reproducible too; each run's own seed is printed.
+  const seeds = new Random(firstSeed);
+  let seed = firstSeed;
+  for (let run = 1; options.maxRuns === undefined || run <= options.maxRuns; run++) {
+    const result = await runOnce(options, seed, `run ${run}`);
+    if (result.verdict === "FAIL") {
+      process.stdout.write(`run ${run}: FAIL with seed ${seed}\n\n${formatSummary(result)}\n`);
+      writeOutputs(result, options);
+      return EXIT_FAIL;
+    }
+    process.stdout.write(`run ${run}: PASS with seed ${seed} (${result.cyclesRun} cycles, ${(result.elapsedMs / 1000).toFixed(1)} s)\n`);
+    seed = seeds.nextU32();
+  }
+  process.stdout.write(`no failure in ${options.maxRuns} runs (first seed ${firstSeed})\n`);
+  return 0;
+}
+
+function buildProgram(): Command {
+  const program = new Command("unloadable")
+    .description("A managed WebAssembly runtime core that loads and unloads without leaking.")
+    .exitOverride()
+    .showHelpAfterError("(run with --help for every option)");
+
+  program
+    .command("stress", { isDefault: true })
+    .description(
+      "Load/unload stress: cycles of instantiate → init → workload → exit → drop, proving memory is reclaimed. " +
+        "Checks, each printed with its figure: pool blocks/bytes outstanding after every exit; memory.size() growth " +
+        "across in-instance restarts; every instance and WebAssembly.Memory collected after forced GC; process " +
+        "memory (RSS, external, arrayBuffers) slope in bytes/cycle from a least-squares fit. Exits 0 on PASS, " +
+        "1 on FAIL (printing the seed and the command that reproduces the run), 2 on a usage error.",
+    )
+    .addOption(new Option("-n, --cycles <n>", "cycles to run (instances loaded and unloaded)").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.cycles))
+    .addOption(new Option("-s, --seconds <s>", "stop after this many seconds if cycles remain (0: no time limit)").argParser(realNumber(0, Number.MAX_SAFE_INTEGER)).default(STRESS_DEFAULTS.seconds))
+    .addOption(new Option("-w, --workload <name>", `work done in each cycle: ${workloadNames().join(", ")}`).argParser(workloadArgument).default(STRESS_DEFAULTS.workload))
+    .addOption(new Option("--seed <n>", `seed of the run, 0 to ${MAX_SEED} (default: a fresh one, printed)`).argParser(seedArgument))
+    .addOption(new Option("--inject <fault>", `inject a fault to prove the checks catch it (repeatable): ${faultNames.join(", ")}`).argParser(faultArgument).default([]))
+    .addOption(new Option("--mode <kind>", "cycle kinds: mixed (fresh cycles, every --restart-every-th a restart series), fresh, or restart").choices(cycleModes).default(STRESS_DEFAULTS.mode))
+    .addOption(new Option("--restart-every <n>", "in mixed mode, every n-th cycle (from cycle 0) is a restart series").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.restartEvery))
+    .addOption(new Option("--restarts <k>", "in-instance restart cycles per restart series (≥ 2)").argParser(wholeNumber(2)).default(STRESS_DEFAULTS.restarts))
+    .addOption(new Option("--slope-limit <bytes>", "largest process-memory slope that passes, bytes per cycle").argParser(realNumber(0, Number.MAX_SAFE_INTEGER)).default(STRESS_DEFAULTS.slopeLimit))
+    .addOption(new Option("--min-slope-span <cycles>", "fewest cycles a slope must be fitted over to be judged; shorter fits are reported as n/a").argParser(wholeNumber(0)).default(STRESS_DEFAULTS.minSlopeSpan))
+    .addOption(new Option("--samples <n>", "memory samples (each after forced GC) to aim for over the run").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.samples))
+    .addOption(new Option("--warmup <fraction>", "share of the cycles, from the start, left out of the slope fits (0 to 0.9)").argParser(realNumber(0, 0.9)).default(STRESS_DEFAULTS.warmup))
+    .addOption(new Option("--build <build>", "core build").choices(["release", "debug"]).default(STRESS_DEFAULTS.build))
+    .addOption(new Option("--until-failure", "repeat runs with new seeds (following from --seed) until one fails"))
+    .addOption(new Option("--max-runs <n>", "with --until-failure, stop after n passing runs").argParser(wholeNumber(1)))
+    .addOption(new Option("--json <file>", "write the full result (options, seed, checks, samples, fits) as JSON"))
+    .addOption(new Option("--report <file>", "write a plot of memory against cycles with the fitted lines: .svg, or .html with the table"))
+    .addOption(new Option("--no-progress", "no progress bar or progress lines"))
+    .addHelpText("after", `\nWorkloads:\n${workloadHelp()}\n\nFaults (see docs/faults.md):\n  pool-leak      one 64 KiB block per init escapes the allocator ring\n  instance-leak  the host keeps every instance it creates\n\nExamples:\n  unloadable stress                          default run (about ${STRESS_DEFAULTS.cycles} cycles, at most ${STRESS_DEFAULTS.seconds} s)\n  unloadable stress --cycles 500 --seed 42   a short, reproducible run\n  unloadable stress --inject pool-leak       must FAIL: proves the pool check works\n  unloadable stress --report memory.html     plot memory against cycles`)
+    .action(async (options: StressCliOptions) => {
+      process.exitCode = await stressCommand(options);
+    });
+  return program;
+}
+
+async function main(): Promise<void> {
+  try {
+    await buildProgram().parseAsync(process.argv);
+  } catch (thrown) {
+    if (thrown instanceof CommanderError) {
+      // Help and version are not errors; anything else commander refused is a usage error.
+      process.exitCode = thrown.exitCode === 0 ? 0 : EXIT_USAGE;
+      return;
+    }
+    if (thrown instanceof ArgumentError) {
+      process.stderr.write(`unloadable: ${thrown.message}\n`);
+      process.exitCode = EXIT_USAGE;
+      return;
+    }
+    const text = thrown instanceof UnloadableError ? thrown.message : thrown instanceof Error ? (thrown.stack ?? thrown.message) : String(thrown);
+    process.stderr.write(`unloadable: ${text}\n`);
+    process.exitCode = EXIT_FAIL;
+  }
+}
+
+await main();

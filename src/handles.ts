@@ -1,0 +1,183 @@
+// Handles: how JS holds heap objects. A handle is a slot in the core's stable
+// handle table (assembly/heap/handles.ts), a GC root until freed, stamped with
+// the runtime cycle that made it. After wasm-bindgen's generated classes: an
+// idempotent free(), Symbol.dispose as its alias, and a FinalizationRegistry
+// only as a backstop for handles nobody freed.
+//
+// Note [Handle stamps]
+// ~~~~~~~~~~~~~~~~~~~~
+// A handle belongs to one HeapContext: one runtime, one init → exit cycle.
+// Using it after free() → StaleHandleError('freed'); after its runtime shut
+// down → StaleHandleError('shutdown'); after a restart of its runtime →
+// StaleHandleError('restarted') (its slot may have been reused); with another
+// runtime → ForeignHandleError. Slots are never touched once their context
+// has ended: the pool destroy already freed the table.
+
+import type { CoreExports } from "./core.js";
+import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "./errors.js";
+import { HostRefTable } from "./hostrefs.js";
+
+/** Runs `body` against the runtime's live core (Runtime's trap guard). */
+export type CoreGuard = <T>(operation: string, body: (core: CoreExports) => T) => T;
+
+/** What a HeapContext needs to know about its runtime. */
+export interface HeapOwner {
+  readonly id: number;
+  readonly state: "running" | "shutdown" | "dead";
+}
+
+interface Held {
+  readonly context: HeapContext;
+  readonly slot: number;
+}
+
+// Module-level, so it lives as long as the package: an unreachable registry
+// never calls back (docs: DESIGN.md, measured facts).
+const backstop = new FinalizationRegistry<Held>((held) => held.context.reclaim(held.slot));
+
+/** The heap state of one runtime cycle, on the host side. */
+export class HeapContext {
+  readonly owner: HeapOwner;
+  readonly hostRefs = new HostRefTable();
+  readonly maxHeap: number;
+  #guard: CoreGuard;
+  #ended: StaleReason | undefined;
+  #scopes: Handle[][] = [];
+  #reclaimed = 0;
+
+  constructor(owner: HeapOwner, guard: CoreGuard, maxHeap: number) {
+    this.owner = owner;
+    this.#guard = guard;
+    this.maxHeap = maxHeap;
+  }
+
+  /** Why this cycle's handles are stale, or undefined while it runs. */
+  get ended(): StaleReason | undefined {
+    if (this.#ended === undefined && this.owner.state !== "running") return "shutdown";
+    return this.#ended;
+  }
+
+  /** The cycle ends; returns how many host references were released. */
+  end(reason: "shutdown" | "restarted"): number {
+    this.#ended = reason;
+    this.#scopes = [];
+    return this.hostRefs.releaseAll();
+  }
+
+  run<T>(operation: string, body: (core: CoreExports) => T): T {
+    return this.#guard(operation, body);
+  }
+
+  /** Handles reclaimed by the FinalizationRegistry because nobody freed them. */
+  get reclaimedByFinalizer(): number {
+    return this.#reclaimed;
+  }
+
+  /** @internal Frees a slot, if this cycle still runs. */
+  release(slot: number): void {
+    if (this.ended !== undefined) return;
+    this.#guard("Handle.free", (core) => core.handle_free(slot));
+  }
+
+  /** @internal The backstop: a handle was collected by V8 without free(). */
+  reclaim(slot: number): void {
+    if (this.ended !== undefined) return;
+    this.#reclaimed++;
+    try {
+      this.release(slot);
+    } catch {
+      // The runtime died meanwhile: its table went with it.
+    }
+  }
+
+  /** @internal Puts a new handle in the innermost scope, if any. */
+  track(handle: Handle): void {
+    this.#scopes.at(-1)?.push(handle);
+  }
+
+  /**
+   * Runs `fn`; every handle made during it is freed when it returns or
+   * throws, except the handle it returns, which moves to the enclosing scope.
+   */
+  scope<T>(fn: () => T): T {
+    if (typeof fn !== "function") throw new ArgumentError(`Runtime.scope: expected a function, got ${typeof fn}`);
+    const frame: Handle[] = [];
+    this.#scopes.push(frame);
+    let result: T | undefined;
+    let returned = false;
+    try {
+      result = fn();
+      returned = true;
+    } finally {
+      if (this.#scopes.at(-1) === frame) this.#scopes.pop();
+      const escaping = returned && result instanceof Handle ? result : undefined;
+      for (const handle of frame) if (handle !== escaping) handle.free();
+      if (escaping !== undefined) this.#scopes.at(-1)?.push(escaping);
+    }
+    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+      throw new ArgumentError("Runtime.scope: the function returned a promise; scopes are synchronous (handles made after an await would escape them). Free those handles yourself, or use a scope between awaits");
+    }
+    return result as T;
+  }
+}
+
+let slotOfHandle: (handle: Handle, operation: string, user?: HeapContext) => number;
+let contextOfHandle: (handle: Handle) => HeapContext;
+
+/** A heap object held by JS: a GC root until freed. See Note [Handle stamps]. */
+export class Handle {
+  readonly #context: HeapContext;
+  readonly #slot: number;
+  #freed = false;
+
+  /** @internal Wraps a slot the core just handed out. */
+  constructor(context: HeapContext, slot: number) {
+    this.#context = context;
+    this.#slot = slot;
+    backstop.register(this, { context, slot }, this);
+    context.track(this);
+  }
+
+  static {
+    slotOfHandle = (handle, operation, user) => handle.#checkedSlot(operation, user);
+    contextOfHandle = (handle) => handle.#context;
+  }
+
+  /** Lets the object go (it is collected once nothing else reaches it). Idempotent. */
+  free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
+    backstop.unregister(this);
+    this.#context.release(this.#slot);
+  }
+
+  [Symbol.dispose](): void {
+    this.free();
+  }
+
+  /** True after free() (or dispose, or the end of its scope). */
+  get freed(): boolean {
+    return this.#freed;
+  }
+
+  #checkedSlot(operation: string, user: HeapContext | undefined): number {
+    if (user !== undefined && user !== this.#context && user.owner.id !== this.#context.owner.id) {
+      throw new ForeignHandleError(operation, this.#context.owner.id, user.owner.id);
+    }
+    if (this.#freed) throw new StaleHandleError(operation, "freed");
+    const ended = this.#context.ended;
+    if (ended !== undefined) throw new StaleHandleError(operation, ended);
+    if (user !== undefined && user !== this.#context) throw new StaleHandleError(operation, "restarted");
+    return this.#slot;
+  }
+}
+
+/** @internal The live slot of a handle, checked against the context using it. */
+export function handleSlot(handle: Handle, operation: string, user?: HeapContext): number {
+  return slotOfHandle(handle, operation, user);
+}
+
+/** @internal The context a handle belongs to. */
+export function handleContext(handle: Handle): HeapContext {
+  return contextOfHandle(handle);
+}

@@ -1,0 +1,119 @@
+// What a stress run observed, cycle by cycle: the raw evidence the checks
+// (checks.ts) turn into verdicts. Kept apart from the verdicts so the rules
+// can be read, and tested, without running anything.
+
+import type { ShutdownReport } from "../report.js";
+import type { MemorySample } from "./memory-probe.js";
+import type { WorkloadOutcome } from "./workload.js";
+
+/** The first time something went wrong, for the report. */
+export interface FirstSeen {
+  /** Cycle of the run (from 0). */
+  readonly cycle: number;
+  readonly message: string;
+}
+
+
+/** Accumulates the evidence of one run. */
+/** Growths after cycle 1 a series may make before it must hold. See Note [Restart fixpoint] in checks.ts. */
+export const MAX_SETTLING_GROWTHS = 1;
+
+export class Evidence {
+  /** init → exit cycles ended (shutdowns and in-instance restarts). */
+  exits = 0;
+  /** Exits after which the pool still counted blocks or bytes outstanding. */
+  leakingExits = 0;
+  /** Worst single exit: blocks and bytes still outstanding. */
+  worstLeakedBlocks = 0;
+  worstLeakedBytes = 0;
+  firstLeak: FirstSeen | undefined;
+
+  /** Restart series judged (two or more cycles), and their cycles. Aggregates only:
+   *  evidence kept per cycle would itself grow the heap the checks measure. */
+  restartSeries = 0;
+  restartCycles = 0;
+  /** Restarts per series, as configured (the longest series seen). */
+  restartsPerSeries = 0;
+  /** Series whose memory.size() after a later cycle exceeded that after cycle 1. */
+  /** Series whose memory.size() kept growing (broke the fixpoint). */
+  seriesThatGrew = 0;
+  /** Series that grew once after cycle 1 and then held: TLSF settling, not a leak. */
+  seriesThatSettled = 0;
+  /** Largest such growth, 64 KiB pages. */
+  worstGrowthPages = 0;
+  firstGrowth: FirstSeen | undefined;
+
+  operations = 0;
+  verifications = 0;
+  sanityChecks = 0;
+  /** Workload verifications, sanity checks and core traps that failed. */
+  violations = 0;
+  firstViolation: FirstSeen | undefined;
+
+  readonly samples: MemorySample[] = [];
+
+  instancesTracked = 0;
+  instancesCollected = 0;
+  memoriesTracked = 0;
+  memoriesCollected = 0;
+
+  /** Records the end of one init → exit cycle. */
+  exit(cycle: number, report: ShutdownReport): void {
+    this.exits++;
+    if (report.leakedBlocks === 0 && report.leakedBytes === 0) return;
+    this.leakingExits++;
+    this.worstLeakedBlocks = Math.max(this.worstLeakedBlocks, report.leakedBlocks);
+    this.worstLeakedBytes = Math.max(this.worstLeakedBytes, report.leakedBytes);
+    this.firstLeak ??= {
+      cycle,
+      message: `${report.leakedBlocks} block(s) / ${report.leakedBytes} B outstanding after exit (instance cycle ${report.cycle})`,
+    };
+  }
+
+  /**
+   * Records one restart series: `pages` is memory.size() after restart
+   * cycle 1, 2, …, k. A series of fewer than two cycles (its runtime died)
+   * proves nothing about growth and is not counted. See Note [Restart
+   * fixpoint] in checks.ts for what counts as growth.
+   */
+  restartSeriesEnded(cycle: number, pages: readonly number[]): void {
+    if (pages.length < 2) return;
+    this.restartSeries++;
+    this.restartCycles += pages.length;
+    this.restartsPerSeries = Math.max(this.restartsPerSeries, pages.length);
+    let growths = 0;
+    let settledAt = -1;
+    let brokenAt = -1;
+    for (let k = 1; k < pages.length; k++) {
+      if (pages[k]! > pages[k - 1]!) {
+        growths++;
+        if ((settledAt >= 0 || growths > MAX_SETTLING_GROWTHS) && brokenAt < 0) brokenAt = k;
+      } else if (settledAt < 0) {
+        settledAt = k;
+      }
+    }
+    if (growths > 0 && brokenAt < 0) this.seriesThatSettled++;
+    if (brokenAt < 0) return;
+    const growth = pages[pages.length - 1]! - pages[0]!;
+    this.seriesThatGrew++;
+    this.worstGrowthPages = Math.max(this.worstGrowthPages, growth);
+    this.firstGrowth ??= {
+      cycle,
+      message: `memory.size() after restart cycles 1..${pages.length}: ${pages.join(", ")} pages; cycle ${brokenAt + 1} grew it ` +
+        (settledAt >= 0 && settledAt < brokenAt ? `after cycle ${settledAt + 1} had left it unchanged` : `for the ${growths > MAX_SETTLING_GROWTHS ? "second" : "first"} time`),
+    };
+  }
+
+  /** Records what a workload did and verified in one cycle. */
+  workload(cycle: number, outcome: WorkloadOutcome): void {
+    this.operations += outcome.operations;
+    this.verifications += outcome.verifications;
+    if (outcome.violation !== undefined) this.violation(cycle, outcome.violation);
+  }
+
+  /** Records a failed verification, sanity check or trap. */
+  violation(cycle: number, message: string): void {
+    this.violations++;
+    this.firstViolation ??= { cycle, message };
+  }
+}

@@ -1,0 +1,290 @@
+// The load/unload stress runner: cycles of instantiate → init → workload →
+// exit → drop, and the evidence that every byte came back.
+//
+// Note [Cycle kinds]
+// ~~~~~~~~~~~~~~~~~~
+// A fresh cycle proves the host side: the instance, its WebAssembly.Memory
+// and everything the host holds for it are collected once dropped, and the
+// process does not grow. A restart series proves the core side: one instance
+// runs k cycles of the same seeded workload with exit → init in between, and
+// memory.size() after cycles 2..k must not exceed its size after cycle 1
+// (See Note [Restart without growth] in assembly/lifecycle.ts). The default
+// (`mixed`) interleaves them: cycle 0 and every restartEvery-th cycle after it
+// are a restart series, the rest fresh, so every run proves both and the
+// process-memory fit sees both. Each cycle of the run, either kind, is one
+// instance loaded and unloaded; the pool check counts every exit, restarts
+// included.
+//
+// Note [Faults]
+// ~~~~~~~~~~~~~
+// `pool-leak` is the core's fault: set with fault_set() just after start,
+// then one restart, so that the init that opens the measured work is the one
+// that leaks (the first init ran before the switch could be set). That extra
+// restart is an honest exit and is counted. `instance-leak` is the host's:
+// the Runtime keeps every core it creates. Both are switched off, and the
+// kept instances released, when the run ends, however it ends. See
+// docs/faults.md.
+//
+// Note [Runaway guard]
+// ~~~~~~~~~~~~~~~~~~~~
+// A leak of whole instances (each 1–6 MiB of wasm memory) would take a
+// 10,000-cycle run to tens of gigabytes. When a sample finds external memory
+// or RSS more than RUNAWAY_BYTES above the first sample, the run stops there:
+// the leak is already proven by the checks, and the evidence so far is what
+// gets reported.
+
+import { CoreFault } from "../core.js";
+import { LeakError, SanityError, UnloadableError } from "../errors.js";
+import { setHostFault } from "../faults.js";
+import { Random } from "../random.js";
+import type { ShutdownReport } from "../report.js";
+import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js";
+import { evaluateChecks, fitSeries, overallVerdict, type CheckResult, type SeriesFit } from "./checks.js";
+import { Evidence } from "./evidence.js";
+import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
+import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions } from "./options.js";
+import { workloadNamed, type Workload } from "./workload.js";
+
+/** Cycles between yields to the event loop, for finalisation callbacks and the progress bar. */
+const SETTLE_EVERY = 16;
+/** See Note [Runaway guard]. */
+export const RUNAWAY_BYTES = 1 << 30;
+/** Forced collections in a row that find nothing more before the final count is taken as final. */
+const FINAL_STALE_ROUNDS = 3;
+
+/** Why a run stopped. */
+export type StopReason = "cycles" | "seconds" | "runaway";
+
+/** Everything a run found; plain data, safe to JSON.stringify. */
+export interface StressResult {
+  readonly verdict: "PASS" | "FAIL";
+  readonly options: ResolvedStressOptions;
+  /** Cycles completed (instances loaded and unloaded). */
+  readonly cyclesRun: number;
+  /** init → exit cycles, restarts included. */
+  readonly exits: number;
+  readonly operations: number;
+  readonly elapsedMs: number;
+  readonly stoppedBy: StopReason;
+  /** Samples before this cycle are warm-up, left out of the fits. */
+  readonly warmupCycles: number;
+  readonly checks: readonly CheckResult[];
+  readonly fits: Readonly<Record<MemorySeries, SeriesFit | undefined>>;
+  readonly samples: readonly MemorySample[];
+  /** The command that repeats this run. */
+  readonly reproduce: string;
+}
+
+/** Runs the stress harness in this process (which needs `--expose-gc`). */
+export async function runStress(options?: StressOptions): Promise<StressResult> {
+  const resolved = resolveStressOptions(options);
+  const runner = new StressRun(resolved, options?.onProgress);
+  try {
+    return await runner.run();
+  } finally {
+    runner.cleanUp();
+  }
+}
+
+class StressRun {
+  readonly #options: ResolvedStressOptions;
+  readonly #onProgress: StressOptions["onProgress"];
+  readonly #workload: Workload;
+  readonly #probe = new MemoryProbe();
+  readonly #evidence = new Evidence();
+  readonly #seeds: Random;
+  readonly #poolLeak: boolean;
+  /** Cycles between memory samples, and the time between them, whichever comes first. */
+  readonly #sampleEvery: number;
+  readonly #sampleEveryMs: number;
+  #started = 0;
+  #lastSampleMs = 0;
+
+  constructor(options: ResolvedStressOptions, onProgress: StressOptions["onProgress"]) {
+    this.#options = options;
+    this.#onProgress = onProgress;
+    this.#workload = workloadNamed(options.workload);
+    this.#seeds = new Random(options.seed);
+    this.#poolLeak = options.inject.includes("pool-leak");
+    this.#sampleEvery = Math.max(1, Math.floor(options.cycles / options.samples));
+    this.#sampleEveryMs = options.seconds > 0 ? (options.seconds * 1000) / options.samples : Infinity;
+    if (options.inject.includes("instance-leak")) setHostFault("instance-leak", true);
+  }
+
+  async run(): Promise<StressResult> {
+    const { cycles, seconds } = this.#options;
+    const deadline = seconds > 0 ? seconds * 1000 : Infinity;
+    this.#started = performance.now();
+    let stoppedBy: StopReason = "cycles";
+    let cycle = 0;
+    let first: MemorySample | undefined;
+    while (cycle < cycles) {
+      if (this.#isRestartSeries(cycle)) await this.#restartSeries(cycle);
+      else await this.#freshCycle(cycle);
+      cycle++;
+      const elapsed = performance.now() - this.#started;
+      if (cycle % this.#sampleEvery === 0 || elapsed - this.#lastSampleMs >= this.#sampleEveryMs || cycle === cycles) {
+        const sample = await this.#sample(cycle);
+        first ??= sample;
+        if (sample.external - first.external > RUNAWAY_BYTES || sample.rss - first.rss > RUNAWAY_BYTES) {
+          stoppedBy = "runaway";
+          break;
+        }
+      } else if (cycle % SETTLE_EVERY === 0) {
+        await this.#probe.settle();
+      }
+      if (cycle % SETTLE_EVERY === 0) this.#progress(cycle);
+      if (performance.now() - this.#started >= deadline && cycle < cycles) {
+        stoppedBy = "seconds";
+        break;
+      }
+    }
+    if (this.#evidence.samples.at(-1)?.cycle !== cycle) await this.#sample(cycle);
+    this.#progress(cycle);
+    const elapsedMs = performance.now() - this.#started;
+    await this.#countCollections();
+    return this.#result(cycle, elapsedMs, stoppedBy);
+  }
+
+  /** Switches faults off and lets kept instances go, so nothing outlives the run. */
+  cleanUp(): void {
+    setHostFault("instance-leak", false);
+    releaseLeakedInstances();
+    this.#probe.close();
+  }
+
+  #isRestartSeries(cycle: number): boolean {
+    const { mode, restartEvery } = this.#options;
+    return mode === "restart" || (mode === "mixed" && cycle % restartEvery === 0);
+  }
+
+  async #start(cycle: number): Promise<Runtime> {
+    const rt = await Runtime.start({ build: this.#options.build });
+    this.#probe.track(coreOf(rt, "stress"));
+    if (this.#poolLeak) {
+      // See Note [Faults]: the switch acts from the next init on.
+      withCore(rt, "stress --inject pool-leak", (core) => core.fault_set(CoreFault.poolLeak));
+      await this.#restart(rt, cycle);
+    }
+    return rt;
+  }
+
+  /** One cycle of work plus the sanity check; false if the runtime died. */
+  async #work(rt: Runtime, random: Random, cycle: number): Promise<boolean> {
+    try {
+      const outcome = await this.#workload.run({ runtime: rt, random, cycle });
+      this.#evidence.workload(cycle, outcome);
+      rt.checkSanity();
+      this.#evidence.sanityChecks++;
+      return true;
+    } catch (thrown) {
+      this.#evidence.violation(cycle, describeFailure(thrown));
+      if (thrown instanceof SanityError) this.#evidence.sanityChecks++;
+      return rt.state === "running";
+    }
+  }
+
+  async #restart(rt: Runtime, cycle: number): Promise<ShutdownReport | undefined> {
+    return this.#ending(cycle, () => rt.restart());
+  }
+
+  async #shutdown(rt: Runtime, cycle: number): Promise<void> {
+    await this.#ending(cycle, () => rt.shutdown());
+  }
+
+  /** Records an exit's report; a LeakError is evidence, not an error of the harness. */
+  async #ending(cycle: number, end: () => Promise<ShutdownReport>): Promise<ShutdownReport | undefined> {
+    let report: ShutdownReport;
+    try {
+      report = await end();
+    } catch (thrown) {
+      if (!(thrown instanceof LeakError)) {
+        this.#evidence.violation(cycle, describeFailure(thrown));
+        return undefined;
+      }
+      report = thrown.report;
+    }
+    // A runtime that died from a trap has no exit to judge; the trap is already a violation.
+    if (report.trap === undefined) this.#evidence.exit(cycle, report);
+    return report;
+  }
+
+  async #freshCycle(cycle: number): Promise<void> {
+    const rt = await this.#start(cycle);
+    await this.#work(rt, this.#seeds.fork(), cycle);
+    await this.#shutdown(rt, cycle);
+  }
+
+  /** See Note [Cycle kinds]. */
+  async #restartSeries(cycle: number): Promise<void> {
+    const rt = await this.#start(cycle);
+    const seed = this.#seeds.nextU32();
+    const pages: number[] = [];
+    for (let k = 0; k < this.#options.restarts; k++) {
+      if (!(await this.#work(rt, new Random(seed), cycle))) break;
+      const report = await this.#restart(rt, cycle);
+      if (report === undefined) break;
+      pages.push(report.memoryPages);
+    }
+    this.#evidence.restartSeriesEnded(cycle, pages);
+    await this.#shutdown(rt, cycle);
+  }
+
+  async #sample(cycle: number): Promise<MemorySample> {
+    const sample = await this.#probe.sample(cycle);
+    this.#evidence.samples.push(sample);
+    this.#lastSampleMs = performance.now() - this.#started;
+    return sample;
+  }
+
+  #progress(cycle: number): void {
+    if (this.#onProgress === undefined) return;
+    const { cycles, seconds } = this.#options;
+    const elapsedMs = performance.now() - this.#started;
+    const byTime = seconds > 0 ? elapsedMs / (seconds * 1000) : 0;
+    this.#onProgress({
+      cycle,
+      cycles,
+      elapsedMs,
+      fraction: Math.min(1, Math.max(cycle / cycles, byTime)),
+      rss: this.#evidence.samples.at(-1)?.rss ?? 0,
+    });
+  }
+
+  /** The final count of collected instances and memories. See Note [Counting collections] in memory-probe.ts. */
+  async #countCollections(): Promise<void> {
+    await this.#probe.collectAll(FINAL_STALE_ROUNDS);
+    const e = this.#evidence;
+    e.instancesTracked = this.#probe.instancesTracked;
+    e.instancesCollected = this.#probe.instancesCollected;
+    e.memoriesTracked = this.#probe.memoriesTracked;
+    e.memoriesCollected = this.#probe.memoriesCollected;
+  }
+
+  #result(cyclesRun: number, elapsedMs: number, stoppedBy: StopReason): StressResult {
+    const e = this.#evidence;
+    const warmupCycles = Math.floor(cyclesRun * this.#options.warmup);
+    const fits = fitSeries(e, warmupCycles);
+    const checks = evaluateChecks(e, { slopeLimit: this.#options.slopeLimit, minSlopeSpan: this.#options.minSlopeSpan, warmupCycles }, fits);
+    return {
+      verdict: overallVerdict(checks),
+      options: this.#options,
+      cyclesRun,
+      exits: e.exits,
+      operations: e.operations,
+      elapsedMs,
+      stoppedBy,
+      warmupCycles,
+      checks,
+      fits,
+      samples: e.samples,
+      reproduce: reproduceCommand(this.#options, cyclesRun),
+    };
+  }
+}
+
+function describeFailure(thrown: unknown): string {
+  if (thrown instanceof UnloadableError) return `${thrown.name} (${thrown.code}): ${thrown.message}`;
+  if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
+  return String(thrown);
+}

@@ -1,0 +1,120 @@
+// The benchmark script, run in --quick mode in this process: every row must
+// produce figures for ours and each peer, ratios and target verdicts that
+// agree with those figures, and a JSON file holding the same. No timing is
+// asserted here; the figures themselves are bench/'s business.
+
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { afterAll, describe, expect, test } from "vitest";
+import { ArgumentError } from "../src/errors.js";
+import { gridPoints } from "../bench/row.js";
+import { rows } from "../bench/rows/index.js";
+import { runBench, type BenchReport } from "../bench/runner.js";
+import type { TaskFigures } from "../bench/sample.js";
+
+const dir = mkdtempSync(join(tmpdir(), "unloadable-bench-"));
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+function expectFigures(f: TaskFigures): void {
+  expect(Number.isFinite(f.medianNs) && f.medianNs > 0, `${f.name} median ${f.medianNs}`).toBe(true);
+  expect(Number.isFinite(f.p99Ns) && f.p99Ns >= f.medianNs, `${f.name} p99 ${f.p99Ns}`).toBe(true);
+  expect(f.minNs).toBeLessThanOrEqual(f.medianNs);
+  expect(f.samples).toBeGreaterThan(0);
+  expect(f.calls).toBeGreaterThanOrEqual(f.samples);
+}
+
+describe("runBench --quick", () => {
+  const json = join(dir, "bench-quick.json");
+  const lines: string[] = [];
+  let report: BenchReport;
+
+  test("runs every registered row at every grid point", async () => {
+    report = await runBench({ quick: true, json, log: (line) => lines.push(line) });
+    expect(report.rows.map((r) => r.name)).toEqual(rows.map((r) => r.name));
+    for (const [i, row] of report.rows.entries()) {
+      expect(row.cases.map((c) => c.params)).toEqual(gridPoints(rows[i]!.grid));
+    }
+  });
+
+  test("every case has figures for ours and each peer, and ratios of the medians", () => {
+    for (const row of report.rows) {
+      for (const c of row.cases) {
+        expectFigures(c.ours);
+        expect(c.peers.length).toBeGreaterThan(0);
+        expect(c.comparisons.map((x) => x.peer)).toEqual(c.peers.map((p) => p.name));
+        for (const [i, peer] of c.peers.entries()) {
+          expectFigures(peer);
+          expect(c.comparisons[i]!.ratio).toBeCloseTo(c.ours.medianNs / peer.medianNs, 12);
+        }
+      }
+    }
+  });
+
+  test("every target is judged against its peer's ratio", () => {
+    for (const [i, row] of report.rows.entries()) {
+      const targets = rows[i]!.targets;
+      expect(targets.length).toBeGreaterThan(0);
+      for (const c of row.cases) {
+        for (const target of targets) {
+          const comparison = c.comparisons.find((x) => x.peer === target.peer)!;
+          expect(comparison.maxRatio).toBe(target.maxRatio);
+          expect(comparison.met).toBe(comparison.ratio <= target.maxRatio);
+        }
+      }
+    }
+  });
+
+  test("writes the report as parseable JSON", () => {
+    expect(report.jsonPath).toBe(json);
+    expect(JSON.parse(readFileSync(json, "utf8"))).toEqual(JSON.parse(JSON.stringify(report)));
+    expect(report.options.quick).toBe(true);
+  });
+
+  test("prints each row's table, ours beside its peers, and the targets", () => {
+    const text = lines.join("\n");
+    for (const row of report.rows) {
+      expect(text).toContain(`${row.name}: `);
+      for (const c of row.cases) {
+        expect(text).toContain(`${c.ours.name} (ours)`);
+        for (const peer of c.peers) expect(text).toContain(peer.name);
+      }
+    }
+    expect(text).toContain("targets:");
+    expect(text).toMatch(/≤ 1\.25× (met|MISSED)/);
+  });
+});
+
+describe("runBench options", () => {
+  test("a filter runs only the rows whose name contains it", async () => {
+    const json = join(dir, "bench-filter.json");
+    const report = await runBench({ quick: true, json, filter: ["restart"], log: () => {} });
+    expect(report.rows.map((r) => r.name)).toEqual(["lifecycle/restart"]);
+  });
+
+  test("a filter matching no row is refused, naming the rows", async () => {
+    await expect(runBench({ quick: true, filter: ["no-such-row"], log: () => {} })).rejects.toThrow(ArgumentError);
+    await expect(runBench({ quick: true, filter: ["no-such-row"], log: () => {} })).rejects.toThrow(/pool\/alloc-free/);
+  });
+
+  test("bad options are refused with ArgumentError before anything runs", async () => {
+    const log = (): void => {};
+    await expect(runBench({ timeMs: 0, log })).rejects.toThrow(ArgumentError);
+    await expect(runBench({ rounds: 1.5, log })).rejects.toThrow(/rounds/);
+    await expect(runBench({ seed: -1, log })).rejects.toThrow(/seed/);
+    await expect(runBench({ json: "", log })).rejects.toThrow(/json/);
+    await expect(runBench({ nursery: 1, log } as never)).rejects.toThrow(/unknown option 'nursery'/);
+  });
+});
+
+describe("gridPoints", () => {
+  test("is every combination of the axes, first axis slowest; an empty grid is one point", () => {
+    expect(gridPoints({ sizes: ["small", "mixed"], loop: ["wasm", "js"] })).toEqual([
+      { sizes: "small", loop: "wasm" },
+      { sizes: "small", loop: "js" },
+      { sizes: "mixed", loop: "wasm" },
+      { sizes: "mixed", loop: "js" },
+    ]);
+    expect(gridPoints({})).toEqual([{}]);
+  });
+});

@@ -1,0 +1,27 @@
+// Helpers for the heap tests: where a block lives, read through the core.
+
+import type { Block } from "../src/index.js";
+import { handleSlot } from "../src/handles.js";
+import { withCore, type Runtime } from "../src/runtime.js";
+
+/** The block's address now (it changes when the collector moves it). */
+export function addressOf(rt: Runtime, block: Block): number {
+  const slot = handleSlot(block, "test");
+  return withCore(rt, "test", (core) => core.handle_get(slot) >>> 0);
+}
+
+/** -1 while the block is in the nursery, else its generation. */
+export function generationOf(rt: Runtime, block: Block): number {
+  const slot = handleSlot(block, "test");
+  return withCore(rt, "test", (core) => core.heap_generation_of(core.handle_get(slot)));
+}
+
+/** Objects per generation, from stats(). */
+export function objectsPerGeneration(rt: Runtime): number[] {
+  return rt.stats().heap.generations.map((g) => g.objects);
+}
+
+/** Remembered-set sizes per generation, from stats(). */
+export function rememberedSets(rt: Runtime): number[] {
+  return rt.stats().heap.generations.map((g) => g.rememberedSet);
+}

@@ -1,0 +1,82 @@
+// Fault injection: with the barrier told to forget old-to-young stores, the
+// sanity checker reports the broken remembered-set rule, naming the object,
+// its kind and generation, the field and the target's generation.
+
+import { expect, test } from "vitest";
+import { Block, Runtime, SanityError } from "../src/index.js";
+import { addressOf, generationOf, rememberedSets } from "./heap-support.js";
+
+async function oldBlock(rt: Runtime, fields: unknown[]): Promise<Block> {
+  const b = rt.block(0, fields);
+  rt.gc();
+  rt.gc();
+  expect(generationOf(rt, b)).toBe(1);
+  return b;
+}
+
+test("checkSanity names the unrecorded old object and its field", async () => {
+  const rt = await Runtime.start({ faults: { skipBarrier: "old-to-young" } });
+  const old = await oldBlock(rt, [null, null, null]);
+  rt.checkSanity();
+  old.set(2, rt.block(1, []));
+  expect(rememberedSets(rt)).toEqual([0, 0]);
+  let error: unknown;
+  try {
+    rt.checkSanity();
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error).toBeInstanceOf(SanityError);
+  const e = error as SanityError;
+  expect(e.code).toBe("ERR_SANITY");
+  expect(e.check).toBe("remembered");
+  expect(e.address).toBe(addressOf(rt, old));
+  expect(e.kind).toBe("block");
+  expect(e.generation).toBe(1);
+  expect(e.field).toBe(2);
+  expect(e.targetGeneration).toBe(0);
+  expect(e.message).toMatch(/block 0x[0-9a-f]+ of generation 1, field 2/);
+  expect(e.message).toMatch(/points into the nursery/);
+  // The runtime lives on.
+  expect(rt.state).toBe("running");
+  await rt.shutdown();
+});
+
+test("the same program without the fault passes", async () => {
+  const rt = await Runtime.start();
+  const old = await oldBlock(rt, [null, null, null]);
+  old.set(2, rt.block(1, []));
+  expect(rememberedSets(rt)).toEqual([0, 1]);
+  rt.checkSanity();
+  await rt.shutdown();
+});
+
+test("the fault skips only old-to-young stores: old-to-old ones are still recorded", async () => {
+  const rt = await Runtime.start({ faults: { skipBarrier: "old-to-young" } });
+  const a = await oldBlock(rt, [null]);
+  const b = await oldBlock(rt, [null]);
+  a.set(0, b);
+  expect(rememberedSets(rt)).toEqual([0, 1]);
+  rt.checkSanity();
+  await rt.shutdown();
+});
+
+test("with sanity on, the next collection reports the damage the missed record did", async () => {
+  const rt = await Runtime.start({ sanity: true, faults: { skipBarrier: "old-to-young" } });
+  const old = await oldBlock(rt, [null]);
+  const young = rt.block(1, ["only reachable from old"]);
+  old.set(0, young);
+  young.free();
+  let error: unknown;
+  try {
+    rt.gc();
+  } catch (thrown) {
+    error = thrown;
+  }
+  expect(error).toBeInstanceOf(SanityError);
+  // The young block was not evacuated: the old block's field now dangles.
+  expect((error as SanityError).check).toBe("pointer");
+  expect((error as SanityError).field).toBe(0);
+  expect((error as SanityError).generation).toBe(1);
+  await rt.shutdown();
+});

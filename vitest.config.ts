@@ -6,6 +6,8 @@ export default defineConfig({
     // Forks, not threads: the leak checks need `gc()` and a process of their own.
     pool: "forks",
     execArgv: ["--expose-gc"],
+    // UNLOADABLE_SHUTDOWN_CHECK=1 (npm run test:shutdown-check): shut down what each file left running.
+    setupFiles: ["test/support/shutdown-check.ts"],
     testTimeout: 60_000,
     hookTimeout: 60_000,
   },

@@ -21,6 +21,8 @@
 // ring's own bookkeeping and hide what is being measured.
 
 import { poolAlloc, poolFree } from "./pool";
+import { mvarTake, mvarPut } from "./mvar";
+import { intValue, intOf } from "./heap/layout";
 
 /** Bytes per array element. */
 @inline const ELEMENT_SIZE: usize = sizeof<u32>();
@@ -63,4 +65,19 @@ export function benchHeapChurn(sizes: usize, order: usize, ptrs: usize, n: u32):
     heap.free(element(ptrs, <u32>element(order, j)));
   }
   return seen;
+}
+
+/**
+ * MVar take+put pairs that never block: the MVar in `slot` starts full, and
+ * each pair takes the value and puts it back plus one, through the same
+ * functions the host calls (barrier, queue checks and all). Returns the last
+ * value, so the loop cannot be optimised away.
+ */
+export function benchMVarTakePut(slot: u32, n: u32): u32 {
+  let v: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    v = mvarTake(slot);
+    mvarPut(slot, intValue(intOf(v) + 1));
+  }
+  return v;
 }

@@ -9,6 +9,10 @@
  *  pointer (barrier.ts); the sanity checker must report the object. Test only. */
 @inline export const FAULT_BARRIER_SKIP_YOUNG: u32 = 1 << 1;
 
+/** A put pops its MVar's queue head without the write barrier (mvar.ts):
+ *  GHC 8.10.2's bug; the sanity checker must report the MVar. Test only. */
+@inline export const FAULT_MVAR_POP_NO_BARRIER: u32 = 1 << 2;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

@@ -7,6 +7,7 @@ import * as lifecycle from "./lifecycle";
 import * as faults from "./faults";
 import * as failure from "./failure";
 import * as bench from "./bench";
+import * as benchHeap from "./bench-heap";
 
 // ── lifecycle ──
 export function rt_init(): i32 { return lifecycle.init(); }
@@ -49,6 +50,15 @@ export function heap_free(p: usize): void { heap.free(p); }
 // ── bench (bench/rows only): hot loops kept inside the core, see bench.ts ──
 export function bench_pool_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchPoolChurn(sizes, order, ptrs, n); }
 export function bench_heap_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchHeapChurn(sizes, order, ptrs, n); }
+// GC heap mutators (bench-heap.ts): binary-trees, nursery allocation, survival.
+export function bench_binary_trees(n: i32, out: usize): f64 { return benchHeap.benchBinaryTrees(n, out); }
+export function bench_binary_trees_lines(n: i32): i32 { return benchHeap.binaryTreesLines(n); }
+export function bench_nursery_alloc(n: u32): u32 { return benchHeap.benchNurseryAlloc(n); }
+export function bench_bump_alloc(buffer: usize, bytes: usize, n: u32): u32 { return benchHeap.benchBumpAlloc(buffer, bytes, n); }
+export function bench_nursery_room(): u32 { return benchHeap.benchNurseryRoom(); }
+export function bench_survival_setup(slots: u32, every: u32): u32 { return benchHeap.benchSurvivalSetup(slots, every); }
+export function bench_survival_until_collection(window: u32): u32 { return benchHeap.benchSurvivalUntilCollection(window); }
+export function bench_last_copied(): u32 { return benchHeap.benchLastCopied(); }
 
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
@@ -95,9 +105,15 @@ export function heap_payload(p: usize): usize { return heapLayout.payloadOf(p); 
 export function heap_float_value(p: usize): f64 { return heapLayout.floatOf(p); }
 export function heap_hostref_index(p: usize): u32 { return heapHostrefs.hostrefIndex(p); }
 export function heap_generation_of(p: usize): i32 { return heapOps.generationOf(p); }
-/** Bit 0: dead host references to drain; bit 1: a checker verdict is recorded. */
+/**
+ * Bit 0: dead host references to drain; bit 1: a checker verdict is recorded;
+ * bit 2: woken threads to drain (mvar_woken_*); bit 3: the chaos countdown
+ * fired and wants re-arming (mvar_chaos_set); bit 4: dead custom blocks to
+ * finalise (custom_dead_*). Computed in one place (mvar.ts, pollBits), since
+ * every MVar operation also leaves it in its mailbox.
+ */
 export function heap_poll(): u32 {
-  return (heapHostrefs.hostrefsDeadLength() != 0 ? 1 : 0) | (failure.failureCheck() != failure.CHECK_NONE ? 2 : 0);
+  return mvar.pollBits();
 }
 export function heap_nursery_size(): usize { return heapNursery.nurserySize(); }
 export function heap_nursery_used(): usize { return heapNursery.nurseryUsed(); }
@@ -115,6 +131,10 @@ export function gc_pause_max(): f64 { return heapPauses.pauseMaxMs(); }
 export function gc_pause_total(): f64 { return heapPauses.pauseTotalMs(); }
 export function gc_pause_count(kind: i32): u32 { return heapPauses.pauseCount(kind); }
 export function gc_pause_percentile(kind: i32, q: f64): f64 { return heapPauses.pausePercentile(kind, q); }
+/** Benchmarks: log every pause as (kind f64, ms f64) into the host's buffer; 0 stops. */
+export function gc_pause_log_start(buffer: usize, capacity: u32): void { heapPauses.pauseLogStart(buffer, capacity); }
+export function gc_pause_log_length(): u32 { return heapPauses.pauseLogLength(); }
+export function gc_pause_log_dropped(): u32 { return heapPauses.pauseLogDropped(); }
 export function handle_new(v: u32): u32 { return heapHandles.handleNew(v); }
 export function handle_free(slot: u32): void { heapHandles.handleFree(slot); }
 export function handle_get(slot: u32): u32 { return heapHandles.handleIsLive(slot) ? heapHandles.handleGet(slot) : 0; }
@@ -129,3 +149,49 @@ export function root_depth(): u32 { return heapRoots.rootDepth(); }
 export function sanity_check(): bool { return sanity.sanityCheck(); }
 export function test_build_list(n: u32): u32 { return heapOps.testBuildList(n); }
 export function test_check_list(slot: u32): f64 { return heapOps.testCheckList(slot); }
+
+// ── MVars and their blocked threads (mvar.ts) ──
+// A blocking operation that has to wait returns TAKE_BLOCKED / PUT_BLOCKED;
+// each operation leaves the blocked thread's id, the poll bits and the wake
+// list (triples (id, state, value) of u32) in its mailbox (mvar_mailbox).
+import * as mvar from "./mvar";
+
+export function mvar_new(value: u32): u32 { return mvar.mvarNew(value); }
+export function mvar_take(slot: u32): u32 { return mvar.mvarTake(slot); }
+export function mvar_read(slot: u32): u32 { return mvar.mvarRead(slot); }
+export function mvar_put(slot: u32, v: u32): u32 { return mvar.mvarPut(slot, v); }
+export function mvar_try_take(slot: u32): u32 { return mvar.mvarTryTake(slot); }
+export function mvar_try_read(slot: u32): u32 { return mvar.mvarTryRead(slot); }
+export function mvar_try_put(slot: u32, v: u32): bool { return mvar.mvarTryPut(slot, v); }
+export function mvar_is_empty(slot: u32): bool { return mvar.mvarIsEmpty(slot); }
+export function mvar_cancel(id: u32): bool { return mvar.mvarCancel(id); }
+export function mvar_threads_blocked(): u32 { return mvar.threadsBlocked(); }
+export function mvar_woken_length(): u32 { return mvar.wakeListLength(); }
+export function mvar_woken_address(): usize { return mvar.wakeListAddress(); }
+/** The mailbox every operation leaves for the host: poll bits, blocked id, wake list (mvar.ts). */
+export function mvar_mailbox(): usize { return mvar.mailboxAddress(); }
+export function mvar_chaos_set(countdown: u32): void { mvar.chaosSet(countdown); }
+/** Tests: the k-th entry of an MVar's queue (0 when there is none), and whether an object is REMEMBERED. */
+export function mvar_queue_entry(slot: u32, k: u32): usize { return mvar.mvarQueueEntry(slot, k); }
+export function test_mvar_force_value(slot: u32, v: u32): void { mvar.testForceValue(slot, v); }
+export function heap_is_remembered(p: usize): bool { return (heapLayout.infoOf(p) & heapLayout.REMEMBERED) != 0; }
+export function bench_mvar_take_put(slot: u32, n: u32): u32 { return bench.benchMVarTakePut(slot, n); }
+
+// ── custom blocks (heap/custom.ts); the shutdown order is Note [Shutdown order] ──
+// custom_new returns the object (0: out of heap); with CUSTOM_BYTES the host
+// fills custom_bytes(p) at once. Dead blocks are records in the dead queue.
+import * as heapCustom from "./heap/custom";
+
+export function custom_new(finaliser: u32, flags: u32, number: f64, length: u32): u32 { return <u32>heapCustom.allocCustom(finaliser, flags, number, length); }
+export function custom_finaliser(p: usize): u32 { return heapCustom.customFinaliser(p); }
+export function custom_flags(p: usize): u32 { return heapCustom.customFlags(p); }
+export function custom_number(p: usize): f64 { return heapCustom.customNumber(p); }
+export function custom_bytes(p: usize): usize { return heapCustom.customBytes(p); }
+export function custom_live(): u32 { return heapCustom.customLive(); }
+export function custom_queued(): u32 { return heapCustom.customQueued(); }
+export function custom_dead_count(): u32 { return heapCustom.customDeadCount(); }
+export function custom_dead_queue(): usize { return heapCustom.customDeadQueue(); }
+export function custom_dead_bytes(): usize { return heapCustom.customDeadBytes(); }
+export function custom_dead_clear(): void { heapCustom.customDeadClear(); }
+export function custom_finalise_all(): u32 { return heapCustom.customFinaliseAll(); }
+export function rt_unfinalised_customs(): u32 { return lifecycle.unfinalisedCustomsAtExit(); }

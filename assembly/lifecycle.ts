@@ -5,16 +5,26 @@
 // Note [Shutdown order]
 // ~~~~~~~~~~~~~~~~~~~~~
 // The last exit tears down in this order, each step relying on the ones after
-// it not having happened yet:
-//   (1) one wave of finalise/finaliseLast finalisers     (final.ts, later)
-//   (2) every live custom block's finaliser, once        (final.ts, later)
-//   (3) unload libraries: no finaliser may outlive its code (host side)
-//   (4) destroy the pool: every byte allocated since init comes back at once,
-//       the GC heap's nursery, chunks and tables included
-//   (5) reset every module's state, so the next init starts from scratch
+// it not having happened yet (after OCaml's caml_shutdown, PR #71):
+//   (0) reject the operations still blocked (host side: their threads can
+//       never be woken once the heap is gone)
+//   (1) one wave of finalise/finaliseLast functions (host side)
+//   (2) every live custom block's finaliser, exactly once: the host calls
+//       custom_finalise_all, which moves every block still alive to the dead
+//       queue (heap/custom.ts), and runs the queue. A finaliser may live in a
+//       library, so this comes before (4)
+//   (3) release every host reference (host side)
+//   (4) unload libraries: no finaliser may outlive its code (host side;
+//       there is no other way to unload one, so none is gone before now)
+//   (5) destroy the pool: every byte allocated since init comes back at once,
+//       the GC heap's nursery, chunks and tables included. Custom blocks
+//       still unfinalised here (live, or queued and never run) are counted
+//       first (unfinalisedAtExit): the host reports them as a failure
+//   (6) reset every module's state, so the next init starts from scratch
 //       (the heap's at once, heapReset; the pool's counters when the host
 //       has read them, resetAfterShutdown).
-// Steps (1)–(3) arrive with the finaliser issue; the order is fixed here.
+// Steps (0)–(4) are the host's (src/runtime.ts, #exit; docs/finalisers.md):
+// they run host code, which must never run inside the core.
 //
 // Note [Restart without growth]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -33,6 +43,7 @@ import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } fro
 import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
 import { recordFailure, CHECK_LIFECYCLE } from "./failure";
 import { heapStartup, heapReset } from "./heap/collect";
+import { customLive, customDeadCount } from "./heap/custom";
 
 /** Returned by exit when no init matches it. */
 @inline export const EXIT_UNMATCHED: i32 = -1;
@@ -40,6 +51,8 @@ import { heapStartup, heapReset } from "./heap/collect";
 let refcount: i32 = 0;
 /** Completed init → exit cycles in this instance. */
 let cycles: u32 = 0;
+/** Custom blocks the last shutdown found never finalised (step 5). */
+let unfinalisedAtExit: u32 = 0;
 
 /** Takes a reference; the first one starts the runtime. Returns the count. */
 export function init(): i32 {
@@ -63,6 +76,7 @@ export function exit(): i32 {
 export function refcountOf(): i32 { return refcount; }
 export function cyclesOf(): u32 { return cycles; }
 export function isRunning(): bool { return refcount > 0; }
+export function unfinalisedCustomsAtExit(): u32 { return unfinalisedAtExit; }
 
 function startup(): void {
   poolCreate();
@@ -74,6 +88,7 @@ function startup(): void {
 
 /** See Note [Shutdown order]. */
 function shutdown(): void {
+  unfinalisedAtExit = customLive() + customDeadCount();
   if (poolIsActive()) poolDestroy();
   // Every heap byte was a pool block: only the addresses remain to forget.
   heapReset();

@@ -77,22 +77,27 @@
 // Note [The wake list]
 // ~~~~~~~~~~~~~~~~~~~~
 // A woken thread is not resumed by the core: its (id, state, value) triple is
-// appended to the wake list, which the host drains after each core call and
-// hands to its scheduler (src/scheduler.ts). The values are roots until the
-// host has read them. A put that wakes 10⁶ readers appends 10⁶ triples from
-// one loop; nothing here recurses.
+// appended to the wake list, which the host drains after each core call (it
+// finds the list in the operation's mailbox), hands to its scheduler
+// (src/scheduler.ts), and empties by setting the length, which lives in the
+// mailbox, back to 0. The values are roots until the host has read them. A
+// put that wakes 10⁶ readers appends 10⁶ triples from one loop; nothing here
+// recurses.
 
-import { fail, hex, recordFailure, CHECK_FIRST_HEAP } from "./failure";
+import { fail, hex, recordFailure, failureCheck, CHECK_FIRST_HEAP, CHECK_NONE } from "./failure";
+import { hostrefsDeadLength } from "./heap/hostrefs";
+import { customDeadCount } from "./heap/custom";
 import { storeField } from "./barrier";
 import { faultOn, FAULT_MVAR_POP_NO_BARRIER } from "./faults";
 import { allocObject } from "./heap/alloc";
+import { nurseryAlloc } from "./heap/nursery";
 import { collect } from "./heap/collect";
 import { rootPush, rootPop } from "./heap/roots";
 import { handleGet, handleIsLive, handleNew, NO_HANDLE } from "./heap/handles";
 import { metaResize } from "./heap/meta";
-import { evacuate, inFromSpace } from "./heap/evacuate";
+import { evacuate } from "./heap/evacuate";
 import {
-  infoOf, kindOfInfo, genOfInfo, isForwarded, forwardee, payloadOf, fieldOf, setFieldRaw, isPointer, isInt, isSpecial,
+  infoOf, setInfo, setLength, makeInfo, HEADER_SIZE, OBJECT_ALIGN_MASK, kindOfInfo, genOfInfo, isForwarded, forwardee, payloadOf, fieldOf, setFieldRaw, isPointer, isInt, isSpecial,
   KIND_MVAR, KIND_MVAR_QUEUE, KIND_TSO, VALUE_NONE, VALUE_NULL, WORD_SIZE,
 } from "./heap/layout";
 
@@ -122,6 +127,9 @@ import {
 @inline export const MVAR_BYTES: u32 = MVAR_FIELDS * <u32>WORD_SIZE;
 @inline export const ENTRY_BYTES: u32 = ENTRY_FIELDS * <u32>WORD_SIZE;
 @inline export const TSO_BYTES: u32 = TSO_WORDS * <u32>WORD_SIZE;
+/** Whole objects, header included: sizeFor(KIND_TSO, 0) and sizeFor(KIND_MVAR_QUEUE, 0). */
+@inline const TSO_OBJECT_BYTES: usize = (HEADER_SIZE + <usize>TSO_BYTES + OBJECT_ALIGN_MASK) & ~OBJECT_ALIGN_MASK;
+@inline const ENTRY_OBJECT_BYTES: usize = (HEADER_SIZE + <usize>ENTRY_BYTES + OBJECT_ALIGN_MASK) & ~OBJECT_ALIGN_MASK;
 
 /** Why a thread blocked. */
 @inline export const WHY_TAKE: u32 = 1;
@@ -223,7 +231,53 @@ export function threadEntry(id: u32): usize {
 
 export function threadsBlocked(): u32 { return blockedCount; }
 export function threadsUsed(): u32 { return tableUsed; }
-export function mvarBlockedThread(): u32 { return lastBlocked; }
+
+// ── the mailbox ──────────────────────────────────────────────────────────────
+// Each operation that may block, wake or allocate ends by writing what the
+// host needs next into a small block of static memory, which the host reads
+// through a typed array: one JS→wasm call per operation instead of five.
+//
+//   mailbox ┌──────────┬──────────────┬─────────────┬─────────────┐
+//           │ poll u32 │ blocked u32  │ wake ptr    │ wake length │
+//           └──────────┴──────────────┴─────────────┴─────────────┘
+//   poll: POLL_* bits, as heap_poll; blocked: the id of the thread the
+//   operation blocked; wake ptr: the wake list, as now; wake length: its
+//   length itself (the core keeps it here), which the host sets to 0 once it
+//   has drained the list (Note [The wake list]).
+
+/** Bits of pollBits(): what the host must look at after a core call. */
+@inline export const POLL_DEAD_HOSTREFS: u32 = 1 << 0;
+@inline export const POLL_FAILURE: u32 = 1 << 1;
+@inline export const POLL_WOKEN: u32 = 1 << 2;
+@inline export const POLL_CHAOS: u32 = 1 << 3;
+@inline export const POLL_DEAD_CUSTOMS: u32 = 1 << 4;
+
+@inline const BOX_POLL: usize = 0;
+@inline const BOX_BLOCKED: usize = BOX_POLL + sizeof<u32>();
+@inline const BOX_WAKE: usize = BOX_BLOCKED + sizeof<u32>();
+@inline const BOX_WAKE_LENGTH: usize = BOX_WAKE + sizeof<u32>();
+@inline const MAILBOX_BYTES: usize = BOX_WAKE_LENGTH + sizeof<u32>();
+
+const mailbox: usize = memory.data(<i32>MAILBOX_BYTES, 16);
+
+export function mailboxAddress(): usize { return mailbox; }
+
+/**
+ * What the host must look at after a core call (heap_poll): dead host
+ * references, a checker verdict, woken threads, chaos to re-arm, dead custom
+ * blocks to finalise.
+ */
+export function pollBits(): u32 {
+  return (hostrefsDeadLength() != 0 ? POLL_DEAD_HOSTREFS : 0) | (failureCheck() != CHECK_NONE ? POLL_FAILURE : 0)
+    | (wakeLength() != 0 ? POLL_WOKEN : 0) | (chaosFired ? POLL_CHAOS : 0)
+    | (customDeadCount() != 0 ? POLL_DEAD_CUSTOMS : 0);
+}
+
+@inline function publish(): void {
+  store<u32>(mailbox, pollBits(), BOX_POLL);
+  store<u32>(mailbox, lastBlocked, BOX_BLOCKED);
+  store<u32>(mailbox, <u32>wake, BOX_WAKE);
+}
 
 // ── the wake list ────────────────────────────────────────────────────────────
 // Triples (id, state, value), appended in the order threads are woken.
@@ -239,17 +293,23 @@ export function mvarBlockedThread(): u32 { return lastBlocked; }
 @inline const WAKE_INITIAL: u32 = 64;
 
 let wake: usize = 0;
-let wakeLength: u32 = 0;
 let wakeCapacity: u32 = 0;
+
+// The wake list's length lives in the mailbox, so the host can clear the
+// list when it has drained it without another call.
+@inline function wakeLength(): u32 { return load<u32>(mailbox, BOX_WAKE_LENGTH); }
+@inline function setWakeLength(n: u32): void { store<u32>(mailbox, n, BOX_WAKE_LENGTH); }
 
 @inline function wakeAt(i: u32): usize { return wake + <usize>i * WAKE_ENTRY; }
 
 function pushWake(id: u32, state: u32, value: u32): void {
-  if (wakeLength == wakeCapacity) {
+  let length = wakeLength();
+  if (length == wakeCapacity) {
     wakeCapacity = wakeCapacity == 0 ? WAKE_INITIAL : wakeCapacity << 1;
     wake = metaResize(wake, <usize>wakeCapacity * WAKE_ENTRY);
   }
-  let a = wakeAt(wakeLength++);
+  setWakeLength(length + 1);
+  let a = wakeAt(length);
   store<u32>(a, id, WAKE_ID);
   store<u32>(a, state, WAKE_STATE);
   store<u32>(a, value, WAKE_VALUE);
@@ -274,9 +334,8 @@ function reverseWake(from: u32, to: u32): void {
   }
 }
 
-export function wakeListLength(): u32 { return wakeLength; }
+export function wakeListLength(): u32 { return wakeLength(); }
 export function wakeListAddress(): usize { return wake; }
-export function wakeListClear(): void { wakeLength = 0; }
 
 /**
  * Thread `tso` (popped from its queue) is no longer blocked: free its slot,
@@ -304,11 +363,8 @@ export function chaosSet(countdown: u32): void {
   chaosCountdown = countdown;
   chaosFired = false;
 }
-export function chaosTakeFired(): bool {
-  let fired = chaosFired;
-  chaosFired = false;
-  return fired;
-}
+/** True when the countdown fired and the host has not re-armed it yet. */
+export function chaosPending(): bool { return chaosFired; }
 
 /** Allocates a fresh MVar-family object; every object on the root stack may move. */
 function allocMVarObject(kind: u32): usize {
@@ -386,6 +442,22 @@ export function mvarNew(value: u32): u32 {
  * Returns the entry, or 0 when out of heap (nothing changed).
  */
 function block(slot: u32, why: u32, carried: u32): usize {
+  // Fast path: the TSO and its entry in one bump of the nursery, nothing to
+  // keep alive across a collection. With chaos armed every allocation must
+  // count down, so that case takes the general path.
+  let p = chaosCountdown == 0 ? nurseryAlloc(TSO_OBJECT_BYTES + ENTRY_OBJECT_BYTES) : 0;
+  if (p != 0) {
+    let t = p;
+    let q = p + TSO_OBJECT_BYTES;
+    setInfo(t, makeInfo(KIND_TSO, 0, 0));
+    setLength(t, 0);
+    setFieldRaw(t, TSO_VALUE, carried);
+    setTsoWord(t, TSO_WHY, why);
+    setTsoWord(t, TSO_STATE, STATE_BLOCKED);
+    setInfo(q, makeInfo(KIND_MVAR_QUEUE, 0, 0));
+    setLength(q, 0);
+    return enlist(slot, why, t, q);
+  }
   rootPush(carried);
   let tso = allocMVarObject(KIND_TSO);
   if (tso == 0) {
@@ -401,6 +473,11 @@ function block(slot: u32, why: u32, carried: u32): usize {
   let e = allocMVarObject(KIND_MVAR_QUEUE);
   tso = <usize>rootPop();
   if (e == 0) return 0;
+  return enlist(slot, why, tso, e);
+}
+
+/** Links a fresh TSO and entry (headers and the TSO's why, state, value set) into the MVar's queue. */
+function enlist(slot: u32, why: u32, tso: usize, e: usize): usize {
   let mv = handleGet(slot);
   // Both are fresh (generation 0): no barrier to pass yet.
   setFieldRaw(tso, TSO_BLOCKED_ON, mv);
@@ -419,7 +496,7 @@ function block(slot: u32, why: u32, carried: u32): usize {
  * blocked putter (which is woken); or TAKE_BLOCKED, the thread queued; or
  * OP_OUT_OF_HEAP.
  */
-export function mvarTake(slot: u32): u32 {
+function take(slot: u32): u32 {
   let mv = liveMVar("mvar_take", slot);
   let v = mvValue(mv);
   if (v == VALUE_NONE) return block(slot, WHY_TAKE, VALUE_NONE) == 0 ? OP_OUT_OF_HEAP : TAKE_BLOCKED;
@@ -441,7 +518,7 @@ function takeFull(mv: usize): void {
 }
 
 /** tryTakeMVar: the value, or VALUE_NONE when empty. Never blocks. */
-export function mvarTryTake(slot: u32): u32 {
+function tryTake(slot: u32): u32 {
   let mv = liveMVar("mvar_try_take", slot);
   let v = mvValue(mv);
   if (v != VALUE_NONE) takeFull(mv);
@@ -449,7 +526,7 @@ export function mvarTryTake(slot: u32): u32 {
 }
 
 /** readMVar: the value, atomically, leaving the MVar full; or TAKE_BLOCKED; or OP_OUT_OF_HEAP. */
-export function mvarRead(slot: u32): u32 {
+function read(slot: u32): u32 {
   let mv = liveMVar("mvar_read", slot);
   let v = mvValue(mv);
   if (v == VALUE_NONE) return block(slot, WHY_READ, VALUE_NONE) == 0 ? OP_OUT_OF_HEAP : TAKE_BLOCKED;
@@ -466,7 +543,7 @@ export function mvarTryRead(slot: u32): u32 {
  * or PUT_BLOCKED (the MVar was full; the thread queued with its value), or
  * OP_OUT_OF_HEAP.
  */
-export function mvarPut(slot: u32, v: u32): u32 {
+function put(slot: u32, v: u32): u32 {
   checkValue("mvar_put", v);
   let mv = liveMVar("mvar_put", slot);
   if (mvValue(mv) != VALUE_NONE) return block(slot, WHY_PUT, v) == 0 ? OP_OUT_OF_HEAP : PUT_BLOCKED;
@@ -475,7 +552,7 @@ export function mvarPut(slot: u32, v: u32): u32 {
 }
 
 /** tryPutMVar: false when full (it never overtakes blocked putters). */
-export function mvarTryPut(slot: u32, v: u32): bool {
+function tryPut(slot: u32, v: u32): bool {
   checkValue("mvar_try_put", v);
   let mv = liveMVar("mvar_try_put", slot);
   if (mvValue(mv) != VALUE_NONE) return false;
@@ -489,7 +566,7 @@ export function mvarTryPut(slot: u32, v: u32): bool {
  * MVar stays empty); with no taker the MVar fills.
  */
 function putEmpty(mv: usize, v: u32): void {
-  let readersFrom = wakeLength;
+  let readersFrom = wakeLength();
   let readers: u32 = 0;
   for (;;) {
     let e = popLive(mv, true);
@@ -506,6 +583,29 @@ function putEmpty(mv: usize, v: u32): void {
   }
   // Readers were pushed at the front, so they came out newest first.
   reverseWake(readersFrom, readersFrom + readers);
+}
+
+/** The operations as the host calls them: each publishes the mailbox. */
+export function mvarTake(slot: u32): u32 { let r = take(slot); publish(); return r; }
+export function mvarRead(slot: u32): u32 { let r = read(slot); publish(); return r; }
+export function mvarPut(slot: u32, v: u32): u32 { let r = put(slot, v); publish(); return r; }
+export function mvarTryTake(slot: u32): u32 { let r = tryTake(slot); publish(); return r; }
+export function mvarTryPut(slot: u32, v: u32): bool { let r = tryPut(slot, v); publish(); return r; }
+
+/**
+ * Tests of the checker only: stores `v` as the MVar's value, through the
+ * barrier but past every rule, so a queue of takers can sit under a full
+ * MVar (test/mvar-sanity.test.ts shows mvarQueueCheck reporting it).
+ */
+export function testForceValue(slot: u32, v: u32): void {
+  setValue(liveMVar("test_mvar_force_value", slot), v);
+}
+
+/** Tests: the k-th entry of the queue of the MVar in `slot`, cancelled ones included; 0 past the end. */
+export function mvarQueueEntry(slot: u32, k: u32): usize {
+  let e = mvHead(liveMVar("mvar_queue_entry", slot));
+  for (let i: u32 = 0; i < k && e != VALUE_NULL; i++) e = entryLink(<usize>e);
+  return e == VALUE_NULL ? 0 : <usize>e;
 }
 
 export function mvarIsEmpty(slot: u32): bool {
@@ -543,7 +643,7 @@ function checkValue(fn: string, v: u32): void {
  * threads are not roots].
  */
 export function mvarRootsEvacuate(major: bool): void {
-  for (let i: u32 = 0; i < wakeLength; i++) {
+  for (let i: u32 = 0, n = wakeLength(); i < n; i++) {
     let a = wakeAt(i) + WAKE_VALUE;
     store<u32>(a, evacuate(load<u32>(a), 0));
   }
@@ -556,25 +656,27 @@ export function mvarRootsEvacuate(major: bool): void {
 }
 
 /**
- * After the scan's fixpoint, before from-space is freed: follow the entries
- * that moved; in a major collection wake, as deadlocked, every thread whose
+ * After the scan's fixpoint, before from-space is freed, in a major
+ * collection: follow the entries that moved, and wake, as deadlocked, every thread whose
  * entry was not reached (GHC's resurrectThreads). Its TSO and entry are left
  * to die: the wake triple is all the host needs, and the value a putter
  * carried is dropped (the put failed), so nothing it reaches is kept and no
  * further scan is needed. Returns the threads woken.
  */
 export function mvarThreadsAfterScan(major: bool): u32 {
+  // A minor collection evacuated every slot as a root: all are up to date.
+  if (!major) return 0;
   let deadlocked: u32 = 0;
   for (let i: u32 = 0; i < tableUsed; i++) {
     let a = slotAddr(i);
     let w = load<u32>(a);
     if (isFreeSlotWord(w)) continue;
-    let e = <usize>w;
-    let info = infoOf(e);
+    // A major collection collects everything: each entry is in from-space,
+    // and either was reached (forwarded) or never will be.
+    let info = infoOf(<usize>w);
     if (isForwarded(info)) {
       store<u32>(a, <u32>forwardee(info));
-    } else if (inFromSpace(e, info)) {
-      if (!major) fail("mvarThreadsAfterScan: blocked thread " + i.toString() + "'s entry " + hex(e) + " was not evacuated by a minor collection");
+    } else {
       threadRelease(i);
       pushWake(i, STATE_DEADLOCKED, VALUE_NONE);
       deadlocked++;
@@ -653,7 +755,7 @@ export function mvarThreadsCheck(isObject: (p: usize) => bool): bool {
     if (tsoId(<usize>t) != i || tsoState(<usize>t) != STATE_BLOCKED) return mvarFailure("thread slot " + i.toString() + "'s TSO names slot " + tsoId(<usize>t).toString() + " in state " + tsoState(<usize>t).toString(), <usize>t, -1);
   }
   if (live != blockedCount) return mvarFailure(live.toString() + " thread slots are live but the count says " + blockedCount.toString(), 0, -1);
-  for (let i: u32 = 0; i < wakeLength; i++) {
+  for (let i: u32 = 0, n = wakeLength(); i < n; i++) {
     let v = load<u32>(wakeAt(i), WAKE_VALUE);
     if (v == 0 || !(isPointer(v) || isInt(v) || isSpecial(v))) return mvarFailure("wake entry " + i.toString() + " holds " + hex(v) + ", which is no value", 0, <i32>i);
     if (isPointer(v) && !isObject(<usize>v)) return mvarFailure("wake entry " + i.toString() + " points at " + hex(v) + ", which is no live object's header", 0, <i32>i);
@@ -670,7 +772,7 @@ export function mvarReset(): void {
   blockedCount = 0;
   lastBlocked = 0;
   wake = 0;
-  wakeLength = 0;
+  setWakeLength(0);
   wakeCapacity = 0;
   chaosCountdown = 0;
   chaosFired = false;

@@ -21,7 +21,12 @@
 //                g, at most once, and the set holds every REMEMBERED object
 //   handles      the handle table's free list and live count
 //   hostrefs     the host-reference list holds exactly the hostref objects
+//   customs      the custom-block list holds exactly the custom objects
+//                (every one alive is queued for finalisation once, heap/custom.ts)
 //   counters     each generation's object and byte counters match the walk
+//   mvar         every MVar's queue keeps Note [MVar queue invariant], and the
+//                blocked-thread table and wake list hold live objects
+//                (mvar.ts: mvarQueueCheck, mvarThreadsCheck)
 //
 // Memory: two bitmaps, one bit per OBJECT_ALIGN bytes of linear memory, taken
 // from TLSF directly and freed before returning, so the checker does not
@@ -38,10 +43,12 @@ import {
 import { handlesUsed, handlesCapacity, handlesLive, handlesFreeHead, handleWord, isFreeWord, freeWordNext } from "./heap/handles";
 import { rootDepth, rootAt } from "./heap/roots";
 import { hostrefsLive, hostrefAt } from "./heap/hostrefs";
+import { customLive, customAt } from "./heap/custom";
+import { mvarQueueCheck, mvarThreadsCheck } from "./mvar";
 import {
   infoOf, lengthOf, kindOfInfo, genOfInfo, isForwarded, kindIsDefined, kindName, sizeFor, fieldOf,
   ptrFirst, ptrCount, isPointer, isInt, isSpecial, REMEMBERED, RESERVED_MASK, OBJECT_ALIGN, OBJECT_ALIGN_MASK,
-  KIND_BLOCK, KIND_HOSTREF, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
+  KIND_BLOCK, KIND_HOSTREF, KIND_MVAR, KIND_CUSTOM, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
 } from "./heap/layout";
 
 @inline export const CHECK_HEAP_OBJECT: u32 = CHECK_FIRST_HEAP;
@@ -52,11 +59,15 @@ import {
 @inline export const CHECK_HEAP_HANDLES: u32 = CHECK_FIRST_HEAP + 5;
 @inline export const CHECK_HEAP_HOSTREFS: u32 = CHECK_FIRST_HEAP + 6;
 @inline export const CHECK_HEAP_COUNTERS: u32 = CHECK_FIRST_HEAP + 7;
+/** After CHECK_HEAP_MVAR (mvar.ts, + 8). */
+@inline export const CHECK_HEAP_CUSTOMS: u32 = CHECK_FIRST_HEAP + 9;
 
 /** Generation reported for "not a heap object" targets and roots. */
 @inline const NO_GEN: i32 = -1;
 @inline const PASS_MARK: i32 = 0;
 @inline const PASS_FIELDS: i32 = 1;
+/** After every field is known to point at a live object: structures that are walked (MVar queues). */
+@inline const PASS_STRUCTURES: i32 = 2;
 
 let objects: usize = 0;    // bitmap: an object header starts here
 let remembered: usize = 0; // bitmap: seen on a remembered set
@@ -64,6 +75,7 @@ let bitmapBytes: usize = 0;
 let memoryEnd: usize = 0;
 let ok = true;
 let hostrefObjects: u32 = 0;
+let customObjects: u32 = 0;
 
 @inline const COUNTER_TABLE_BYTES: usize = sizeof<u32>() << GEN_BITS;
 const genObjectCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
@@ -89,6 +101,14 @@ const genRememberedCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
 /** A heap object address found by the walk. */
 @inline function isObject(p: usize): bool {
   return p < memoryEnd && (p & OBJECT_ALIGN_MASK) == 0 && testBit(objects, p);
+}
+
+/** isObject as a function value, for the modules' own checks. */
+function isObjectAt(p: usize): bool { return isObject(p); }
+
+function checkThreads(): bool {
+  if (!mvarThreadsCheck(isObjectAt)) ok = false;
+  return ok;
 }
 
 function report(check: u32, rule: string, obj: usize, field: i32, target: i32): bool {
@@ -124,8 +144,9 @@ export function sanityCheck(): bool {
   memory.fill(genByteCount, 0, COUNTER_TABLE_BYTES);
   memory.fill(genRememberedCount, 0, COUNTER_TABLE_BYTES);
   hostrefObjects = 0;
+  customObjects = 0;
 
-  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCounters();
+  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && walkHeap(PASS_STRUCTURES) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCustoms() && checkCounters() && checkThreads();
 
   heap.free(objects);
   heap.free(remembered);
@@ -173,7 +194,11 @@ function walkRange(pass: i32, p: usize, end: usize, gen: i32, nursery: bool): bo
       }
       if ((info & REMEMBERED) != 0) bump(genRememberedCount, gen, 1);
       if (kindOfInfo(info) == KIND_HOSTREF) hostrefObjects++;
-    } else if (!checkFields(p, info, gen)) {
+      if (kindOfInfo(info) == KIND_CUSTOM) customObjects++;
+    } else if (pass == PASS_FIELDS) {
+      if (!checkFields(p, info, gen)) return false;
+    } else if (kindOfInfo(info) == KIND_MVAR && !mvarQueueCheck(p)) {
+      ok = false;
       return false;
     }
     p += size;
@@ -274,6 +299,18 @@ function checkHostrefs(): bool {
     if (kindOfInfo(infoOf(obj)) != KIND_HOSTREF) return report(CHECK_HEAP_HOSTREFS, "entry " + i.toString() + " of the host-reference list is not a hostref", obj, -1, NO_GEN);
   }
   if (n != hostrefObjects) return report(CHECK_HEAP_HOSTREFS, "the host-reference list holds " + n.toString() + " objects but the heap " + hostrefObjects.toString(), 0, -1, NO_GEN);
+  return true;
+}
+
+/** A custom object off the list would never be finalised; one listed twice, twice. */
+function checkCustoms(): bool {
+  let n = customLive();
+  for (let i: u32 = 0; i < n; i++) {
+    let obj = customAt(i);
+    if (!isObject(obj)) return report(CHECK_HEAP_CUSTOMS, "entry " + i.toString() + " of the custom-block list is no live object", obj, -1, NO_GEN);
+    if (kindOfInfo(infoOf(obj)) != KIND_CUSTOM) return report(CHECK_HEAP_CUSTOMS, "entry " + i.toString() + " of the custom-block list is not a custom block", obj, -1, NO_GEN);
+  }
+  if (n != customObjects) return report(CHECK_HEAP_CUSTOMS, "the custom-block list holds " + n.toString() + " objects but the heap " + customObjects.toString(), 0, -1, NO_GEN);
   return true;
 }
 

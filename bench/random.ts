@@ -1,16 +1,12 @@
 // Seeded randomness for benchmark inputs, so two runs (and two machines)
 // measure the same sizes in the same order.
 
-/** A generator of floats in [0, 1): mulberry32, small and good enough for inputs. */
+import { Random } from "../src/random.js";
+
+/** A generator of floats in [0, 1), from the project's one seeded PRNG (src/random.ts). */
 export function seededRandom(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = new Random(seed >>> 0);
+  return () => random.nextFloat();
 }
 
 /** A whole number in [min, max], uniformly. */

@@ -46,20 +46,52 @@ export interface TaskSpec {
    * warm-up included); throws if the work was not really done.
    */
   readonly verify?: (calls: number) => void;
+  /**
+   * Untimed work before every call of fn (tinybench's probe call included),
+   * e.g. emptying the nursery so the timed batch runs without a collection.
+   * Must not return a promise.
+   */
+  readonly beforeEach?: () => void;
+  /**
+   * For a task that times its operations itself, with a clock the runner
+   * cannot put around them (a collector's pauses inside a batch of mutator
+   * work, timed by the core): every per-operation duration (ns) it recorded
+   * over all its calls, warm-up included. The task's figures then come from
+   * these, not from the runner's wall-clock samples of fn.
+   */
+  readonly durations?: () => readonly number[];
 }
 
 /** The tasks of one grid point, ready to run. */
 export interface Case {
   readonly ours: TaskSpec;
+  /** None only in a row whose targets are all bounds. */
   readonly peers: readonly TaskSpec[];
   /** Releases what prepare made; throws if it finds something wrong (a leak). */
   readonly teardown?: () => unknown;
 }
 
 /** ours median / the named peer's median must be at most maxRatio. */
-export interface Target {
+export interface PeerTarget {
   readonly peer: string;
   readonly maxRatio: number;
+}
+
+/**
+ * An absolute bound on one of ours' figures, for a claim with nothing to be
+ * compared against (a pause time): figure ≤ maxNs, at the grid points whose
+ * parameters include every entry of `where` (default: all of them).
+ */
+export interface BoundTarget {
+  readonly figure: "median" | "p99";
+  readonly maxNs: number;
+  readonly where?: Params;
+}
+
+export type Target = PeerTarget | BoundTarget;
+
+export function isBoundTarget(target: Target): target is BoundTarget {
+  return "figure" in target;
 }
 
 export interface Row<P extends Params = Params> {
@@ -73,6 +105,13 @@ export interface Row<P extends Params = Params> {
   readonly method: string;
   readonly grid: Grid<P>;
   readonly targets: readonly Target[];
+  /**
+   * For a row whose one sample is a whole program run lasting seconds: take
+   * at most this many interleaved slices, each needing only one sample,
+   * whatever --rounds says (each slice still lasts --time / rounds at least).
+   * Default: the run's sampling.
+   */
+  readonly maxRounds?: number;
   /** Builds the tasks for one grid point (untimed). */
   prepare(params: P, ctx: RunContext): Case | Promise<Case>;
 }

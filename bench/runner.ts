@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { ArgumentError } from "../src/errors.js";
 import { describe } from "../src/options.js";
-import { gridPoints, paramsLabel, type Params, type Row } from "./row.js";
+import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
 import { rows as registeredRows } from "./rows/index.js";
 import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";
 import { caseLines, rowFooter, rowHeader, summaryLines } from "./table.js";
@@ -39,6 +39,14 @@ export interface Comparison {
   readonly met?: boolean;
 }
 
+/** One of ours' figures against an absolute bound (a BoundTarget). */
+export interface BoundCheck {
+  readonly figure: BoundTarget["figure"];
+  readonly valueNs: number;
+  readonly maxNs: number;
+  readonly met: boolean;
+}
+
 /** One grid point of one row. */
 export interface CaseReport {
   readonly params: Params;
@@ -46,6 +54,8 @@ export interface CaseReport {
   readonly ours: TaskFigures;
   readonly peers: readonly TaskFigures[];
   readonly comparisons: readonly Comparison[];
+  /** The row's bound targets that apply at this grid point. */
+  readonly bounds: readonly BoundCheck[];
 }
 
 export interface RowReport {
@@ -153,16 +163,41 @@ function selectRows(filter: readonly string[]): readonly Row[] {
 }
 
 function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
-  for (const target of row.targets) {
+  const targets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t));
+  for (const target of targets) {
     if (!peers.some((p) => p.name === target.peer)) {
-      throw new Error(`bench ${row.name}: its target names peer '${target.peer}', but its peers are ${peers.map((p) => `'${p.name}'`).join(", ")}`);
+      throw new Error(`bench ${row.name}: its target names peer '${target.peer}', but its peers are ${peers.map((p) => `'${p.name}'`).join(", ") || "none"}`);
     }
   }
   return peers.map((peer) => {
     const ratio = ours.medianNs / peer.medianNs;
-    const target = row.targets.find((t) => t.peer === peer.name);
+    const target = targets.find((t) => t.peer === peer.name);
     return target === undefined ? { peer: peer.name, ratio } : { peer: peer.name, ratio, maxRatio: target.maxRatio, met: ratio <= target.maxRatio };
   });
+}
+
+/** Whether a bound target applies at a grid point: every entry of its `where` matches. */
+export function boundApplies(target: BoundTarget, params: Params): boolean {
+  return Object.entries(target.where ?? {}).every(([axis, value]) => params[axis] === value);
+}
+
+function checkBounds(row: Row, params: Params, ours: TaskFigures): BoundCheck[] {
+  const checks: BoundCheck[] = [];
+  for (const target of row.targets) {
+    if (!isBoundTarget(target) || !boundApplies(target, params)) continue;
+    const valueNs = target.figure === "median" ? ours.medianNs : ours.p99Ns;
+    checks.push({ figure: target.figure, valueNs, maxNs: target.maxNs, met: valueNs <= target.maxNs });
+  }
+  return checks;
+}
+
+/** The run's sampling, or the fewer, single-sample slices a row of long samples asks for (Row.maxRounds). */
+function samplingFor(row: Row, sampling: SampleOptions): SampleOptions {
+  if (row.maxRounds === undefined) return sampling;
+  if (!Number.isSafeInteger(row.maxRounds) || row.maxRounds < 1) {
+    throw new Error(`bench ${row.name}: maxRounds must be a whole number ≥ 1, got ${row.maxRounds}`);
+  }
+  return { ...sampling, rounds: Math.min(sampling.rounds, row.maxRounds), minSamplesPerSlice: 1 };
 }
 
 async function runRow(row: Row, options: Resolved): Promise<RowReport> {
@@ -172,14 +207,25 @@ async function runRow(row: Row, options: Resolved): Promise<RowReport> {
   const cases: CaseReport[] = [];
   for (const params of points) {
     const prepared = await row.prepare(params, { quick: options.quick, seed: options.seed });
+    if (prepared.peers.length === 0 && !row.targets.some(isBoundTarget)) {
+      await prepared.teardown?.();
+      throw new Error(`bench ${row.name}: a case without peers needs a bound target (figure, maxNs) to be judged by`);
+    }
     let figures: TaskFigures[];
     try {
-      figures = await sampleSideBySide([prepared.ours, ...prepared.peers], options.sampling);
+      figures = await sampleSideBySide([prepared.ours, ...prepared.peers], samplingFor(row, options.sampling));
     } finally {
       await prepared.teardown?.();
     }
     const [ours, ...peers] = figures as [TaskFigures, ...TaskFigures[]];
-    const report: CaseReport = { params, label: paramsLabel(params), ours, peers, comparisons: compare(row, ours, peers) };
+    const report: CaseReport = {
+      params,
+      label: paramsLabel(params),
+      ours,
+      peers,
+      comparisons: compare(row, ours, peers),
+      bounds: checkBounds(row, params, ours),
+    };
     for (const line of caseLines(report, labelWidth)) options.log(line);
     cases.push(report);
   }

@@ -44,8 +44,10 @@ export interface TaskFigures {
   readonly name: string;
   /** Operations per sample (the task's batch). */
   readonly ops: number;
-  /** Samples merged over all slices. */
+  /** Samples merged over all slices (a self-timed task: the durations it recorded). */
   readonly samples: number;
+  /** `runner`: wall-clock samples of fn; `task`: the task's own durations (TaskSpec.durations). */
+  readonly timedBy: "runner" | "task";
   /** Calls of the task's fn, warm-up included. */
   readonly calls: number;
   readonly medianNs: number;
@@ -79,6 +81,9 @@ function isThenable(value: unknown): boolean {
 
 const AsyncFunction = (async () => {}).constructor;
 
+/** True while bench.add runs: tinybench then calls a plain fn once to see whether it is async. */
+let probing = false;
+
 /** fn, counting its calls and keeping its result; async stays async. */
 function instrument(task: TaskSpec, count: () => void): () => unknown {
   const fn = task.fn;
@@ -89,6 +94,8 @@ function instrument(task: TaskSpec, count: () => void): () => unknown {
     };
   }
   return () => {
+    // tinybench's probe (a call while the task is added) gets no beforeEach of its own.
+    if (probing) task.beforeEach?.();
     count();
     const result = fn();
     if (isThenable(result)) {
@@ -120,7 +127,12 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
         throws: true,
         setup: collectGarbage, // See Note [Garbage stays with its maker]
       });
-      bench.add(task.name, fns[i]!);
+      probing = true;
+      try {
+        bench.add(task.name, fns[i]!, task.beforeEach === undefined ? {} : { beforeEach: untimed(task, task.beforeEach) });
+      } finally {
+        probing = false;
+      }
       const [measured] = await bench.run();
       const result = measured?.result;
       if (result === undefined || result.error !== undefined) {
@@ -132,8 +144,26 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
   collectGarbage();
   return tasks.map((task, i) => {
     task.verify?.(calls[i]!);
-    return figures(task, samples[i]!, calls[i]!);
+    return figures(task, task.durations === undefined ? samples[i]! : ownDurations(task, task.durations), calls[i]!);
   });
+}
+
+/** A task's beforeEach, refusing a promise (tinybench would await it inside the timing loop). */
+function untimed(task: TaskSpec, before: () => void): () => void {
+  return () => {
+    if (isThenable(before() as unknown)) {
+      throw new ArgumentError(`bench: task '${task.name}' returned a promise from beforeEach; it must be synchronous`);
+    }
+  };
+}
+
+/** The durations a self-timed task recorded; see TaskSpec.durations. */
+function ownDurations(task: TaskSpec, durations: () => readonly number[]): number[] {
+  const recorded = durations().slice();
+  for (const ns of recorded) {
+    if (!Number.isFinite(ns) || ns < 0) throw new Error(`bench: task '${task.name}' recorded a duration of ${ns} ns`);
+  }
+  return recorded;
 }
 
 function figures(task: TaskSpec, samples: number[], calls: number): TaskFigures {
@@ -145,6 +175,7 @@ function figures(task: TaskSpec, samples: number[], calls: number): TaskFigures 
     name: task.name,
     ops: task.ops,
     samples: sorted.length,
+    timedBy: task.durations === undefined ? "runner" : "task",
     calls,
     medianNs: quantile(sorted, 0.5),
     p99Ns: quantile(sorted, 0.99),

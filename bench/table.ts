@@ -42,8 +42,14 @@ function figureCells(f: TaskFigures): string {
   return `${cell(formatDuration(f.medianNs), FIGURE_WIDTH)}${cell(formatDuration(f.p99Ns), FIGURE_WIDTH)}`;
 }
 
+/** `p99 ≤ 1.00 ms met`: ours' bound targets at this grid point. */
+function boundText(report: CaseReport): string {
+  return report.bounds.map((b) => `${b.figure} ≤ ${formatDuration(b.maxNs)} ${b.met ? "met" : "MISSED"}`).join("; ");
+}
+
 export function caseLines(report: CaseReport, labelWidth: number): string[] {
-  const lines = [`  ${cell(report.label, labelWidth, false)}  ${cell(`${report.ours.name} (ours)`, TASK_WIDTH, false)}${figureCells(report.ours)}`];
+  const bounds = report.bounds.length === 0 ? "" : `${cell("", RATIO_WIDTH)}  ${boundText(report)}`;
+  const lines = [`  ${cell(report.label, labelWidth, false)}  ${cell(`${report.ours.name} (ours)`, TASK_WIDTH, false)}${figureCells(report.ours)}${bounds}`];
   for (const peer of report.peers) {
     const comparison = report.comparisons.find((c) => c.peer === peer.name)!;
     const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;
@@ -61,6 +67,10 @@ export function summaryLines(report: BenchReport): string[] {
   const lines = ["", "targets:"];
   for (const row of report.rows) {
     for (const c of row.cases) {
+      for (const b of c.bounds) {
+        const verdict = b.met ? "met" : `MISSED by ${((b.valueNs / b.maxNs - 1) * 100).toFixed(1)}%`;
+        lines.push(`  ${row.name} [${c.label}] ${b.figure}: ${formatDuration(b.valueNs)} (target ≤ ${formatDuration(b.maxNs)}) ${verdict}`);
+      }
       for (const comparison of c.comparisons) {
         if (comparison.maxRatio === undefined) continue;
         const verdict = comparison.met ? "met" : `MISSED by ${((comparison.ratio / comparison.maxRatio - 1) * 100).toFixed(1)}%`;

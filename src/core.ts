@@ -51,6 +51,15 @@ export interface CoreExports {
   // Benchmark kernels (assembly/bench.ts), used by bench/rows only.
   bench_pool_churn(sizes: number, order: number, ptrs: number, n: number): number;
   bench_heap_churn(sizes: number, order: number, ptrs: number, n: number): number;
+  // GC heap mutators (assembly/bench-heap.ts), used by bench/rows/heap.ts only.
+  bench_binary_trees(n: number, out: number): number;
+  bench_binary_trees_lines(n: number): number;
+  bench_nursery_alloc(n: number): number;
+  bench_bump_alloc(buffer: number, bytes: number, n: number): number;
+  bench_nursery_room(): number;
+  bench_survival_setup(slots: number, every: number): number;
+  bench_survival_until_collection(window: number): number;
+  bench_last_copied(): number;
 
   fault_set(mask: number): void;
   fault_get(): number;
@@ -99,6 +108,9 @@ export interface CoreExports {
   gc_pause_total(): number;
   gc_pause_count(kind: number): number;
   gc_pause_percentile(kind: number, q: number): number;
+  gc_pause_log_start(buffer: number, capacity: number): void;
+  gc_pause_log_length(): number;
+  gc_pause_log_dropped(): number;
   handle_new(v: number): number;
   handle_free(slot: number): void;
   handle_get(slot: number): number;
@@ -111,8 +123,43 @@ export interface CoreExports {
   hostref_dead_clear(): void;
   root_depth(): number;
   sanity_check(): number;
+
+  // MVars and their blocked threads (assembly/mvar.ts).
+  mvar_new(value: number): number;
+  mvar_take(slot: number): number;
+  mvar_read(slot: number): number;
+  mvar_put(slot: number, value: number): number;
+  mvar_try_take(slot: number): number;
+  mvar_try_read(slot: number): number;
+  mvar_try_put(slot: number, value: number): number;
+  mvar_is_empty(slot: number): number;
+  mvar_cancel(id: number): number;
+  mvar_threads_blocked(): number;
+  mvar_woken_length(): number;
+  mvar_woken_address(): number;
+  mvar_mailbox(): number;
+  mvar_chaos_set(countdown: number): void;
+  mvar_queue_entry(slot: number, k: number): number;
+  test_mvar_force_value(slot: number, value: number): void;
+  heap_is_remembered(p: number): number;
+  bench_mvar_take_put(slot: number, n: number): number;
   test_build_list(n: number): number;
   test_check_list(slot: number): number;
+
+  // Custom blocks (assembly/heap/custom.ts) and the shutdown order (lifecycle.ts).
+  custom_new(finaliser: number, flags: number, number: number, length: number): number;
+  custom_finaliser(p: number): number;
+  custom_flags(p: number): number;
+  custom_number(p: number): number;
+  custom_bytes(p: number): number;
+  custom_live(): number;
+  custom_queued(): number;
+  custom_dead_count(): number;
+  custom_dead_queue(): number;
+  custom_dead_bytes(): number;
+  custom_dead_clear(): void;
+  custom_finalise_all(): number;
+  rt_unfinalised_customs(): number;
 }
 
 /** Fault injection switches of the core (assembly/faults.ts). */
@@ -120,6 +167,8 @@ export const CoreFault = {
   poolLeak: 1 << 0,
   /** The write barrier skips stores that create an old-to-young pointer (test only). */
   barrierSkipYoung: 1 << 1,
+  /** A put pops its MVar's queue head without the write barrier: GHC 8.10.2's bug (test only). */
+  mvarPopNoBarrier: 1 << 2,
 } as const;
 
 /** Which build of the core to load. */
@@ -145,6 +194,11 @@ function findBuildDir(): string {
     }
     dir = parent;
   }
+}
+
+/** @internal A file of the package's build/ (the test library, for the stress harness). */
+export function buildFile(file: string): string {
+  return join(findBuildDir(), file);
 }
 
 /** The compiled core, compiled on first use and then shared by every runtime. */

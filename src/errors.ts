@@ -63,7 +63,7 @@ export interface SanityDetail {
 /**
  * A checker found a broken invariant: the ring, or the heap (checks `object`,
  * `value`, `pointer`, `remembered`, `remset`, `handles`, `hostrefs`,
- * `counters`; see docs/heap.md).
+ * `customs`, `counters`; see docs/heap.md).
  */
 export class SanityError extends UnloadableError {
   /** Which check failed (`ring`, `remembered`, …). */
@@ -148,6 +148,19 @@ export class UnrepresentableValueError extends UnloadableError {
 }
 
 /**
+ * A thread waited on an MVar that nothing can ever fill or empty again: the
+ * MVar is reachable from nothing but blocked threads, so a major collection
+ * woke the thread with this error instead of leaving its promise pending
+ * forever (GHC's BlockedIndefinitelyOnMVar). Keep the MVar (or whatever holds
+ * it) alive while some thread may still use it.
+ */
+export class BlockedIndefinitelyError extends UnloadableError {
+  constructor() {
+    super("ERR_BLOCKED_INDEFINITELY", "blocked indefinitely in an MVar operation: the MVar is reachable from nothing but blocked threads, so no other thread can ever put or take it");
+  }
+}
+
+/**
  * Shutdown finished, but blocks were still counted as outstanding after the
  * pool was destroyed: something escaped the allocator ring. The runtime is
  * gone all the same; `report` has the figures.
@@ -158,5 +171,67 @@ export class LeakError extends UnloadableError {
   constructor(report: import("./report.js").ShutdownReport) {
     super("ERR_LEAK", `shutdown: ${report.leakedBlocks} block(s) / ${report.leakedBytes} byte(s) were still outstanding after the pool was destroyed: they escaped the allocator ring`);
     this.report = report;
+  }
+}
+
+/** When a finaliser ran: after a collection found its value dead, or at shutdown. */
+export type FinaliserPhase = "collection" | "shutdown";
+
+/**
+ * A finaliser threw (or trapped, for a library export). The error is
+ * reported, never swallowed: to the runtime's `onFinaliserError` option (by
+ * default a process warning), in `stats().finalisers.errors`, and in the
+ * ShutdownReport (`finaliserErrors`, `finaliserFailures`). The other
+ * finalisers still run, and this one is not run again.
+ */
+export class FinaliserError extends UnloadableError {
+  /** When it ran. */
+  readonly phase: FinaliserPhase;
+  /** Which finaliser: the host function's name or `library#n.export`. */
+  readonly finaliser: string;
+
+  constructor(phase: FinaliserPhase, finaliser: string, cause: unknown) {
+    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
+    super("ERR_FINALISER", `finaliser ${finaliser} threw (${phase === "shutdown" ? "at shutdown" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
+    this.phase = phase;
+    this.finaliser = finaliser;
+  }
+}
+
+/**
+ * A custom block's finaliser called into its runtime. Custom finalisers run
+ * while the runtime is finalising: like OCaml's custom `finalize`, they must
+ * not allocate or call back into the runtime; release the resource the
+ * payload names and return.
+ */
+export class FinaliserCallError extends UnloadableError {
+  constructor(operation: string) {
+    super("ERR_IN_FINALISER", `${operation}: called from inside a custom-block finaliser; a custom finaliser cannot allocate on the heap or call back into the runtime. Release the resource its payload names and return (use rt.finalise for finalisers that need the runtime)`);
+  }
+}
+
+/**
+ * A library could not be loaded, an export it was asked for does not exist
+ * or is not a function, or it was used after its runtime unloaded it (at
+ * shutdown, the only time libraries are unloaded).
+ */
+export class LibraryError extends UnloadableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_LIBRARY", message, options);
+  }
+}
+
+/**
+ * UNLOADABLE_SHUTDOWN_CHECK=1: a runtime's shutdown did not finalise every
+ * custom block exactly once or did not empty its pool (docs/finalisers.md,
+ * "The shutdown check").
+ */
+export class ShutdownCheckError extends UnloadableError {
+  /** One line per broken promise. */
+  readonly problems: readonly string[];
+
+  constructor(problems: readonly string[]) {
+    super("ERR_SHUTDOWN_CHECK", `shutdown check (UNLOADABLE_SHUTDOWN_CHECK=1) failed: ${problems.join("; ")}`);
+    this.problems = problems;
   }
 }

@@ -3,7 +3,7 @@
 // see docs/faults.md. The core's own switches are CoreFault in core.ts.
 
 /** Every fault the stress harness can inject, host and core alike. */
-export const faultNames = ["pool-leak", "instance-leak"] as const;
+export const faultNames = ["pool-leak", "instance-leak", "barrier-skip", "mvar-pop", "skip-heap-finalisation", "unload-libraries-early"] as const;
 export type FaultName = (typeof faultNames)[number];
 
 const hostFaults = new Set<FaultName>();

@@ -1,17 +1,29 @@
 // After any core call that may have collected: release the host references
-// whose objects died, and surface a sanity verdict the collector recorded
-// (option `sanity`) as a SanityError.
+// whose objects died, run the finalisers of dead custom blocks, and surface a
+// sanity verdict the collector recorded (option `sanity`) as a SanityError.
 
 import type { CoreExports } from "./core.js";
 import type { HeapContext } from "./handles.js";
 import { sanityErrorFrom } from "./sanity.js";
+import { threadsOf } from "./threads.js";
+import { finalisersOf } from "./finalisers.js";
 
 const POLL_DEAD_HOSTREFS = 1;
 const POLL_FAILURE = 2;
+const POLL_WOKEN = 4;
+const POLL_CHAOS = 8;
+const POLL_DEAD_CUSTOMS = 16;
 
 export function afterAllocation(context: HeapContext, core: CoreExports): void {
   const pending = core.heap_poll();
+  if ((pending & (POLL_WOKEN | POLL_CHAOS)) !== 0) {
+    const threads = threadsOf(context);
+    if ((pending & POLL_WOKEN) !== 0) threads.drain(core);
+    if ((pending & POLL_CHAOS) !== 0) threads.armChaos(core);
+  }
   if ((pending & POLL_DEAD_HOSTREFS) !== 0) drainDeadHostRefs(context, core);
+  // Runs their finalisers now, after the collection (Note [The finaliser queue]).
+  if ((pending & POLL_DEAD_CUSTOMS) !== 0) finalisersOf(context).afterCollection(core);
   if ((pending & POLL_FAILURE) !== 0) throw sanityErrorFrom(core);
 }
 

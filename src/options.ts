@@ -1,6 +1,6 @@
 // Runtime.start's options: defaults, and validation that says what was wrong.
 
-import { ArgumentError } from "./errors.js";
+import { ArgumentError, type FinaliserError } from "./errors.js";
 import type { CoreBuild } from "./core.js";
 
 export interface RuntimeOptions {
@@ -25,13 +25,29 @@ export interface RuntimeOptions {
    * `skipBarrier: 'old-to-young'` makes the write barrier forget stores that
    * create a pointer from an old object into a younger generation, which the
    * sanity checker must then report (docs/heap.md, "Fault injection").
+   * `skipBarrier: 'mvar-pop'` makes a put pop its MVar's queue head without
+   * the barrier, GHC 8.10.2's bug (docs/mvar.md).
    */
   faults?: HeapFaults;
+  /**
+   * Chaos seed (32-bit unsigned): extra minor collections at pseudo-random
+   * MVar allocation points, and woken threads resumed now or after a
+   * pseudo-random number of event-loop turns. The same seed and program give
+   * the same interleaving (docs/mvar.md, "Seeded chaos"). Default: no chaos.
+   */
+  seed?: number;
+  /**
+   * Called with each FinaliserError: a finaliser (custom block, finalise,
+   * finaliseLast, weak pointer) that threw. The others still run. Default: a
+   * process warning. Every error is also counted in stats().finalisers and
+   * the ShutdownReport (docs/finalisers.md).
+   */
+  onFinaliserError?: (error: FinaliserError) => void;
 }
 
 /** Test-only fault switches of the heap (RuntimeOptions.faults). */
 export interface HeapFaults {
-  skipBarrier?: "old-to-young";
+  skipBarrier?: "old-to-young" | "mvar-pop";
 }
 
 export interface ResolvedOptions {
@@ -40,10 +56,12 @@ export interface ResolvedOptions {
   readonly nursery: number;
   readonly generations: number;
   readonly sanity: boolean;
-  readonly faults: { readonly skipBarrier: "old-to-young" | undefined };
+  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined };
+  readonly seed: number | undefined;
+  readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
 }
 
-const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults"]);
+const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError"]);
 export const UNLIMITED_HEAP = 2 ** 32 - 1;
 export const NURSERY_DEFAULT = 1 << 20;
 export const NURSERY_MIN = 64 << 10;
@@ -86,7 +104,15 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (typeof sanity !== "boolean") {
     throw new ArgumentError(`Runtime.start: sanity must be true or false, got ${describe(sanity)}`);
   }
-  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults) };
+  const seed = given.seed;
+  if (seed !== undefined && (typeof seed !== "number" || !Number.isSafeInteger(seed) || seed < 0 || seed > 2 ** 32 - 1)) {
+    throw new ArgumentError(`Runtime.start: seed must be a whole number from 0 to ${2 ** 32 - 1}, got ${describe(seed)}`);
+  }
+  const onFinaliserError = given.onFinaliserError;
+  if (onFinaliserError !== undefined && typeof onFinaliserError !== "function") {
+    throw new ArgumentError(`Runtime.start: onFinaliserError must be a function (error) => void, got ${describe(onFinaliserError)}`);
+  }
+  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults), seed, onFinaliserError: onFinaliserError as ResolvedOptions["onFinaliserError"] };
 }
 
 function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
@@ -99,8 +125,8 @@ function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
     if (key !== "skipBarrier") throw new ArgumentError(`Runtime.start: unknown fault '${key}'; the known fault is skipBarrier`);
   }
   const skipBarrier = given.skipBarrier;
-  if (skipBarrier !== undefined && skipBarrier !== "old-to-young") {
-    throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young', got ${describe(skipBarrier)}`);
+  if (skipBarrier !== undefined && skipBarrier !== "old-to-young" && skipBarrier !== "mvar-pop") {
+    throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
   }
   return { skipBarrier };
 }

@@ -2,6 +2,7 @@
 // ShutdownReport when a cycle ends. Plain data, safe to JSON.stringify.
 
 import type { HeapStats } from "./heap-stats.js";
+import type { FinaliserFailure, FinaliserStats } from "./finalisers.js";
 
 /** Counters of the allocator ring. */
 export interface PoolStats {
@@ -30,6 +31,8 @@ export interface RuntimeStats {
   readonly cycles: number;
   /** The GC heap: nursery, generations, collections, pauses, handles. */
   readonly heap: HeapStats;
+  /** Custom blocks, finalisers and libraries of this cycle (docs/finalisers.md). */
+  readonly finalisers: FinaliserStats;
 }
 
 /** What one init → exit cycle gave back. */
@@ -50,6 +53,16 @@ export interface ShutdownReport {
   readonly cycle: number;
   /** Host references (JS values held for the heap) released at the end of the cycle. */
   readonly hostRefsReleased: number;
+  /** Custom blocks still alive at the exit whose finalisers ran then (step 2 of Note [Shutdown order]). */
+  readonly customBlocksFinalised: number;
+  /** Custom blocks never finalised when the pool was destroyed: 0 unless shutdown went wrong. */
+  readonly customBlocksUnfinalised: number;
+  /** Libraries unloaded at the exit. */
+  readonly librariesUnloaded: number;
+  /** Finalisers that threw during the whole cycle (after collections and at the exit). */
+  readonly finaliserErrors: number;
+  /** The first FAILURES_LISTED (32) of them, as plain data (docs/finalisers.md). */
+  readonly finaliserFailures: readonly FinaliserFailure[];
   /** Set when the runtime died from a core trap rather than shutting down. */
   readonly trap?: string;
 }

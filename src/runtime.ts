@@ -1,14 +1,21 @@
 // Runtime: one instance of the core, from start to shutdown.
 
 import { CoreFault, instantiateCore, liftString, trapFrom, type CoreExports } from "./core.js";
-import { ArgumentError, CoreTrapError, LeakError, LifecycleError, OutOfMemoryError, ShutdownError, UnloadableError } from "./errors.js";
+import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, OutOfMemoryError, ShutdownError, UnloadableError } from "./errors.js";
 import { Block } from "./block.js";
 import { HeapContext } from "./handles.js";
 import { afterAllocation } from "./heap-poll.js";
 import { readHeapStats } from "./heap-stats.js";
 import { sanityErrorFrom } from "./sanity.js";
 import { checkValue, encode } from "./values.js";
+import { MVar, newMVar } from "./mvar.js";
+import { attachThreads, threadsOf } from "./threads.js";
 import { hostFaultOn } from "./faults.js";
+import { Custom, makeCustom, type CustomFinaliser } from "./custom.js";
+import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, type LoadLibraryOptions } from "./library.js";
+import { attachFinalisers, finalisersOf, type Finalisers } from "./finalisers.js";
+import { runExitSteps } from "./shutdown.js";
+import { checkExit, trackRuntime, untrackRuntime } from "./shutdown-check.js";
 import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
 import type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
 
@@ -27,6 +34,7 @@ const BLOCK_FIELDS_MAX = 2 ** 28;
 const NO_HANDLE = 0xffff_ffff;
 let coreOfRuntime: (rt: Runtime, operation: string) => CoreExports;
 let guardRuntime: <T>(rt: Runtime, operation: string, body: (core: CoreExports) => T) => T;
+let contextOfRuntime: (rt: Runtime, operation: string) => HeapContext;
 
 /**
  * A managed runtime: a fresh instance of the core, initialised. Shut it down
@@ -43,6 +51,9 @@ export class Runtime {
   #trap: string | undefined;
   #final: Promise<ShutdownReport> | undefined;
   #heap: HeapContext | undefined;
+  #finalisers: Finalisers | undefined;
+  /** UNLOADABLE_SHUTDOWN_CHECK: what the last exit broke, thrown once the state is settled. */
+  #checkFailure: UnloadableError | undefined;
 
   private constructor(core: CoreExports, options: ResolvedOptions) {
     this.id = nextRuntimeId++;
@@ -54,6 +65,7 @@ export class Runtime {
   static {
     coreOfRuntime = (rt, operation) => rt.#live(operation);
     guardRuntime = (rt, operation, body) => rt.#guard(operation, body);
+    contextOfRuntime = (rt, operation) => rt.#context(operation);
   }
 
   /** Instantiates the core and initialises it. */
@@ -67,6 +79,7 @@ export class Runtime {
     }
     const rt = new Runtime(core, resolved);
     rt.#guard("Runtime.start", (c) => rt.#init(c));
+    trackRuntime(rt);
     return rt;
   }
 
@@ -82,6 +95,7 @@ export class Runtime {
       memoryPages: c.memory_pages(),
       cycles: c.rt_cycles(),
       heap: readHeapStats(c, this.#context("stats")),
+      finalisers: this.#finalisers!.stats(),
     }));
   }
 
@@ -106,6 +120,7 @@ export class Runtime {
       this.#init(c);
       return finished;
     });
+    this.#throwCheckFailure();
     if (report.leakedBlocks !== 0 || report.leakedBytes !== 0) throw new LeakError(report);
     return report;
   }
@@ -117,6 +132,8 @@ export class Runtime {
    * escaped the ring.
    */
   shutdown(): Promise<ShutdownReport> {
+    // Refused without settling the runtime's one shutdown (Note [The finaliser queue]).
+    if (this.#finalisers?.inCustomFinaliser === true) return Promise.reject(new FinaliserCallError("shutdown"));
     this.#final ??= this.#shutdownOnce();
     return this.#final;
   }
@@ -130,6 +147,8 @@ export class Runtime {
     const report = this.#guard("shutdown", (c) => this.#exit(c));
     this.#core = undefined;
     this.#state = "shutdown";
+    untrackRuntime(this);
+    this.#throwCheckFailure();
     if (report.leakedBlocks !== 0 || report.leakedBytes !== 0) throw new LeakError(report);
     return report;
   }
@@ -167,6 +186,46 @@ export class Runtime {
   }
 
   /**
+   * A new MVar, empty, or full with `initial` when given (docs/mvar.md).
+   * Returns a handle: free it, or use `using`, when done.
+   */
+  mvar<T>(...initial: [] | [T]): MVar<T> {
+    return newMVar<T>(this.#context("Runtime.mvar"), "Runtime.mvar", initial);
+  }
+
+  /**
+   * A custom block: an opaque `payload` (a safe integer, or a Uint8Array,
+   * copied) and a `finaliser`, a host function or a library export
+   * (`lib.finaliser(name)`, integer payloads only), called with the payload
+   * exactly once: after a collection finds the block dead, or at shutdown.
+   * The finaliser must not call back into the runtime (FinaliserCallError).
+   * Returns a handle (docs/finalisers.md).
+   */
+  custom(payload: number | Uint8Array, finaliser: CustomFinaliser): Custom {
+    return makeCustom(this.#context("Runtime.custom"), payload, finaliser);
+  }
+
+  /**
+   * Instantiates a wasm library (its bytes or a compiled module) on behalf
+   * of this runtime, with `options.imports`. Its exports can finalise custom
+   * blocks. It stays loaded until shutdown (or restart), which unloads it
+   * after every finaliser has run (Note [Libraries are unloaded only at
+   * shutdown], src/library.ts).
+   */
+  async loadLibrary(source: LibrarySource, options?: LoadLibraryOptions): Promise<Library> {
+    const context = this.#context("Runtime.loadLibrary");
+    const library = await instantiateLibrary(source, options, this.id);
+    // The cycle may have ended while the module compiled: then it is not ours to keep.
+    if (context.ended !== undefined) {
+      unloadLibrary(library);
+      this.#live("Runtime.loadLibrary");
+      throw new ShutdownError("Runtime.loadLibrary (the runtime shut down or restarted while the library loaded)");
+    }
+    finalisersOf(context).addLibrary(library);
+    return library;
+  }
+
+  /**
    * Runs a collection now: minor (the nursery and the young generations the
    * policy picks) by default, every generation with `{ major: true }`.
    */
@@ -197,15 +256,23 @@ export class Runtime {
   #init(core: CoreExports): void {
     const options = this.#options;
     core.heap_configure(options.nursery, options.generations, options.sanity ? 1 : 0);
-    if (options.faults.skipBarrier !== undefined) core.fault_set(core.fault_get() | CoreFault.barrierSkipYoung);
+    if (options.faults.skipBarrier === "old-to-young") core.fault_set(core.fault_get() | CoreFault.barrierSkipYoung);
+    if (options.faults.skipBarrier === "mvar-pop") core.fault_set(core.fault_get() | CoreFault.mvarPopNoBarrier);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
     this.#heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap);
+    attachThreads(this.#heap, core, options.seed).armChaos(core);
+    this.#finalisers = attachFinalisers(this.#heap, options.onFinaliserError);
   }
 
   /** Drops every reference the instance holds, so the last exit shuts down. */
   #exit(core: CoreExports, ending: "shutdown" | "restarted" = "shutdown"): ShutdownReport {
-    const hostRefsReleased = this.#heap?.end(ending) ?? 0;
+    // Threads still waiting can never be woken now: settle them first.
+    if (this.#heap !== undefined) threadsOf(this.#heap).end(new ShutdownError(ending === "shutdown" ? "MVar operation (the runtime shut down while it waited)" : "MVar operation (the runtime restarted while it waited)"));
+    // Steps (1)–(4) of Note [Shutdown order] (assembly/lifecycle.ts); (5) is rt_exit.
+    const finalisers = this.#finalisers;
+    const steps = runExitSteps(finalisers, core, () => this.#heap?.end(ending) ?? 0);
+    const faulted = core.fault_get() !== 0 || hostFaultOn("skip-heap-finalisation") || hostFaultOn("unload-libraries-early");
     const peakBytes = core.pool_peak_bytes();
     // The core keeps only the first failure recorded; clear any earlier
     // checker verdict so an unmatched exit reports its own message
@@ -216,7 +283,7 @@ export class Runtime {
       if (left === 0) break;
       if (left < 0) throw new LifecycleError(liftString(core.memory, core.failure_message()));
     }
-    return {
+    const report: ShutdownReport = {
       blocksFreed: core.pool_last_freed_blocks(),
       bytesFreed: core.pool_last_freed_bytes(),
       leakedBlocks: core.pool_blocks(),
@@ -224,11 +291,23 @@ export class Runtime {
       peakBytes,
       memoryPages: core.memory_pages(),
       cycle: core.rt_cycles(),
-      hostRefsReleased,
+      hostRefsReleased: steps.hostRefsReleased,
+      customBlocksUnfinalised: core.rt_unfinalised_customs(),
+      ...(finalisers?.report(steps.customBlocksFinalised, steps.librariesUnloaded) ?? noFinalisation),
     };
+    this.#checkFailure = checkExit(report, finalisers, faulted);
+    return report;
+  }
+
+  #throwCheckFailure(): void {
+    const failure = this.#checkFailure;
+    this.#checkFailure = undefined;
+    if (failure !== undefined) throw failure;
   }
 
   #live(operation: string): CoreExports {
+    // A custom finaliser may not call back in (Note [The finaliser queue]).
+    if (this.#finalisers?.inCustomFinaliser === true) throw new FinaliserCallError(operation);
     if (this.#core !== undefined) return this.#core;
     if (this.#state === "dead") {
       throw new CoreTrapError(operation, `${this.#trap} (earlier; the runtime was discarded then)`);
@@ -252,8 +331,12 @@ export class Runtime {
       this.#trap = error.trap;
       this.#state = "dead";
       this.#core = undefined;
+      // Threads waiting on its MVars can never be woken: they reject with the trap.
+      if (this.#heap !== undefined) threadsOf(this.#heap).end(error);
       // Its handles are stale from now on; let go of the JS values its heap held.
       this.#heap?.end("shutdown");
+      this.#finalisers?.abandon();
+      untrackRuntime(this);
       throw error;
     }
   }
@@ -267,6 +350,15 @@ export function coreOf(rt: Runtime, operation = "coreOf"): CoreExports {
 /** @internal Runs `body` on the live core under the trap guard (tests, stress, bench). */
 export function withCore<T>(rt: Runtime, operation: string, body: (core: CoreExports) => T): T {
   return guardRuntime(rt, operation, body);
+}
+
+/**
+ * @internal Seeds the chaos of a running runtime as option `seed` would have
+ * (the stress harness gives each cycle its own seed). Call while no MVar
+ * operation waits.
+ */
+export function reseedChaos(rt: Runtime, seed: number): void {
+  guardRuntime(rt, "reseedChaos", (core) => threadsOf(contextOfRuntime(rt, "reseedChaos")).reseed(core, seed));
 }
 
 /** @internal Lets the instances kept by the `instance-leak` fault go. */
@@ -288,6 +380,9 @@ function poolStats(c: CoreExports): PoolStats {
   };
 }
 
+/** The finaliser figures of an exit that had no finalisation state. */
+const noFinalisation = { customBlocksFinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] } as const;
+
 function deadReport(trap: string): ShutdownReport {
-  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, hostRefsReleased: 0, trap };
+  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, hostRefsReleased: 0, customBlocksUnfinalised: 0, ...noFinalisation, trap };
 }

@@ -18,6 +18,8 @@ const checkNames: Record<number, string> = {
   21: "handles",
   22: "hostrefs",
   23: "counters",
+  24: "mvar",
+  25: "customs",
 };
 
 /** First heap check code (CHECK_FIRST_HEAP). */

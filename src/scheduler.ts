@@ -87,13 +87,26 @@ export class Scheduler {
 
   /** Queues `resume(arg)`: now, or (chaos) after a drawn number of turns. */
   wake(resume: Resume, arg: unknown): void {
+    if (typeof resume !== "function") throw new ArgumentError(`Scheduler.wake: resume must be a function, got ${describe(resume)}`);
     const random = this.#random;
     if (random !== undefined && random.nextInt(DEFER_ODDS) >= DEFER_ODDS_NOW) {
       this.#defer(resume, arg, 1 + random.nextInt(MAX_DEFER_TURNS));
       return;
     }
-    this.#now.push(resume, arg);
-    if (!this.#draining) this.#drain();
+    if (this.#draining) {
+      this.#now.push(resume, arg);
+      return;
+    }
+    // The queue is empty whenever no loop runs: deliver this one directly,
+    // as the loop would, with the flag up so anything it wakes is queued.
+    this.#draining = true;
+    try {
+      this.#delivered++;
+      resume(arg);
+    } finally {
+      this.#draining = false;
+    }
+    if (this.#head < this.#now.length) this.#drain();
   }
 
   #defer(resume: Resume, arg: unknown, turns: number): void {

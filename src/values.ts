@@ -4,7 +4,7 @@
 //   true / false / null                       → special immediates
 //   strings                                   → UTF-16 code units (lone surrogates too)
 //   Uint8Array (and subclasses, e.g. Buffer)  → bytes (copied in; a plain Uint8Array copy out)
-//   Block of the same runtime cycle           → the object itself
+//   Block, MVar or Custom of the same cycle   → the object itself
 //   anything else but undefined               → a host reference, released when its object dies
 //   undefined                                 → refused (UnrepresentableValueError)
 
@@ -12,6 +12,8 @@ import type { CoreExports } from "./core.js";
 import { OutOfMemoryError, UnrepresentableValueError } from "./errors.js";
 import { Handle, handleSlot, type HeapContext } from "./handles.js";
 import { Block } from "./block.js";
+import { MVar } from "./mvar.js";
+import { Custom } from "./custom.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -25,8 +27,8 @@ const VALUE_TRUE = (2 << SPECIAL_SHIFT) | SPECIAL_TAG;
 const POINTER_MASK = 3;
 
 /** Object kinds (KIND_* in assembly/heap/layout.ts). */
-export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4 } as const;
-const kindNames = ["block", "bytes", "string", "float", "hostref"];
+export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4, mvar: 5, mvarQueue: 6, tso: 7, custom: 8 } as const;
+const kindNames = ["block", "bytes", "string", "float", "hostref", "mvar", "mvar queue entry", "tso", "custom"];
 
 export function kindName(kind: number): string {
   return kindNames[kind] ?? `kind#${kind}`;
@@ -106,8 +108,12 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
       return decodeString(core, word);
     case Kind.bytes:
       return new Uint8Array(core.memory.buffer, core.heap_payload(word) >>> 0, core.heap_length(word) >>> 0).slice();
+    case Kind.mvar:
+      return new MVar(context, core.handle_new(word) >>> 0);
     case Kind.hostref:
       return context.hostRefs.get(core.heap_hostref_index(word) >>> 0);
+    case Kind.custom:
+      return new Custom(context, core.handle_new(word) >>> 0);
   }
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }

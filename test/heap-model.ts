@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { expect } from "vitest";
 import { Block, type Runtime } from "../src/index.js";
-import { addressOf } from "./heap-support.js";
+import { compareGraph } from "../src/stress/heap-graph.js";
 
 /** A field value as a program names it: an immediate, or "the object of handle #n". */
 export type Operand = { imm: number | string | boolean | null } | { handle: number };
@@ -122,37 +122,10 @@ export class Model {
 
   /**
    * The graph reachable from the handles equals the model's: same tags,
-   * lengths and immediates, and the same sharing (one heap object per model
-   * node, one model node per heap object). Iterative, in a scope.
+   * lengths and values, and the same sharing. The walk is shared with the
+   * heap stress workload (src/stress/heap-graph.ts, Note [Comparing the graph]).
    */
   check(): void {
-    this.rt.scope(() => {
-      const nodeAt = new Map<number, number>();
-      const addressOfNode = new Map<number, number>();
-      const work: { block: Block; node: number }[] = [...this.handles];
-      while (work.length > 0) {
-        const { block, node } = work.pop()!;
-        const address = addressOf(this.rt, block);
-        const seen = nodeAt.get(address);
-        if (seen !== undefined) {
-          expect(seen).toBe(node);
-          continue;
-        }
-        expect(addressOfNode.get(node) ?? address).toBe(address);
-        nodeAt.set(address, node);
-        addressOfNode.set(node, address);
-        const model = this.nodes[node]!;
-        expect([block.tag, block.length]).toEqual([model.tag, model.fields.length]);
-        model.fields.forEach((expected, i) => {
-          const got = block.get(i);
-          if ("node" in expected) {
-            expect(got).toBeInstanceOf(Block);
-            work.push({ block: got as Block, node: expected.node });
-          } else {
-            expect(Object.is(got, expected.imm)).toBe(true);
-          }
-        });
-      }
-    });
+    expect(compareGraph(this.rt, this.nodes, this.handles).mismatch).toBeUndefined();
   }
 }

@@ -26,6 +26,12 @@ describe("Scheduler without a seed", () => {
     expect(log).toEqual(["a begins", "a ends", "b"]);
   });
 
+  it("refuses a resume that is not a function, when it is queued rather than when it would run", () => {
+    const scheduler = new Scheduler(5);
+    expect(() => scheduler.wake(undefined as unknown as (arg: unknown) => void, 1)).toThrow(ArgumentError);
+    expect(scheduler.pending).toBe(0);
+  });
+
   it("refuses a seed that is not a 32-bit unsigned integer", () => {
     expect(() => new Scheduler(-1)).toThrow(ArgumentError);
     expect(() => new Scheduler(1.5)).toThrow(ArgumentError);

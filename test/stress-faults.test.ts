@@ -21,7 +21,7 @@ function failedIds(result: Awaited<ReturnType<typeof runStress>>): string[] {
 
 test("pool-leak fails the pool-outstanding check (one 64 KiB block per exit) and the ring sanity check", async () => {
   requireGc();
-  const result = await runStress({ cycles: 40, seconds: 0, seed: 5, mode: "fresh", samples: 10, inject: ["pool-leak"], slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 });
+  const result = await runStress({ cycles: 40, seconds: 0, seed: 5, mode: "fresh", samples: 10, inject: ["pool-leak"], slopeLimit: SHORT_RUN_SLOPE_LIMIT });
   expect(result.verdict).toBe("FAIL");
   // The escaped block is counted but off the ring: the sanity checker sees that too.
   expect(failedIds(result)).toEqual(["pool-outstanding", "integrity"]);
@@ -34,7 +34,7 @@ test("pool-leak fails the pool-outstanding check (one 64 KiB block per exit) and
 
 test("pool-leak in restart mode also fails the memory.size() growth check", async () => {
   requireGc();
-  const result = await runStress({ cycles: 4, seconds: 0, seed: 5, mode: "restart", restarts: 48, samples: 4, inject: ["pool-leak"], slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 });
+  const result = await runStress({ cycles: 4, seconds: 0, seed: 5, mode: "restart", restarts: 48, samples: 4, inject: ["pool-leak"], slopeLimit: SHORT_RUN_SLOPE_LIMIT });
   expect(result.verdict).toBe("FAIL");
   expect(failedIds(result)).toContain("pool-outstanding");
   expect(failedIds(result)).toContain("restart-growth");

@@ -27,12 +27,15 @@ function requireGc(): void {
 describe("a clean run", () => {
   test("passes, and every check reports its figure", async () => {
     requireGc();
-    const result = await runStress({ cycles: 300, seconds: 0, seed: 12345, restartEvery: 50, restarts: 8, samples: 40, slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 });
+    const result = await runStress({ cycles: 300, seconds: 0, seed: 12345, restartEvery: 50, restarts: 8, samples: 40, slopeLimit: SHORT_RUN_SLOPE_LIMIT });
     expect(result.checks.map((c) => c.id)).toEqual([...checkIds]);
+    // A 300-cycle fit cannot resolve 64 B/cycle, so the slopes are reported
+    // but not judged (Note [Judged span]); a figure and a value are still there.
+    const slopes = new Set(["rss-slope", "external-slope", "array-buffers-slope", "heap-slope"]);
     for (const check of result.checks) {
-      expect(check.verdict, `${check.id}: ${check.figure}`).toBe("pass");
+      expect(check.verdict, `${check.id}: ${check.figure}`).toBe(slopes.has(check.id) ? "n/a" : "pass");
       expect(check.figure.length).toBeGreaterThan(0);
-      expect(check.value).not.toBeNull();
+      if (slopes.has(check.id)) expect(check.value).not.toBeNull();
     }
     expect(result.verdict).toBe("PASS");
     expect(result.cyclesRun).toBe(300);
@@ -50,7 +53,7 @@ describe("a clean run", () => {
 
   test("the same seed does the same work", async () => {
     requireGc();
-    const options = { cycles: 40, seconds: 0, seed: 99, mode: "fresh", samples: 5, slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 } as const;
+    const options = { cycles: 40, seconds: 0, seed: 99, mode: "fresh", samples: 5, slopeLimit: SHORT_RUN_SLOPE_LIMIT } as const;
     const a = await runStress(options);
     const b = await runStress(options);
     expect(a.operations).toBe(b.operations);
@@ -61,7 +64,7 @@ describe("a clean run", () => {
 
   test("restart mode: memory.size() holds across restarts of the same seeded workload", async () => {
     requireGc();
-    const result = await runStress({ cycles: 6, seconds: 0, seed: 7, mode: "restart", restarts: 12, samples: 6, slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 });
+    const result = await runStress({ cycles: 6, seconds: 0, seed: 7, mode: "restart", restarts: 12, samples: 6, slopeLimit: SHORT_RUN_SLOPE_LIMIT });
     const growth = result.checks.find((c) => c.id === "restart-growth")!;
     expect(growth.verdict).toBe("pass");
     expect(growth.figure).toMatch(/^0 pages over 6 series × 12 restarts \(72 cycles\)/);
@@ -70,7 +73,7 @@ describe("a clean run", () => {
 
   test("the summary, the SVG and the HTML carry the verdict and the figures", async () => {
     requireGc();
-    const result = await runStress({ cycles: 30, seconds: 0, seed: 3, mode: "fresh", samples: 10, warmup: 0, slopeLimit: SHORT_RUN_SLOPE_LIMIT, minSlopeSpan: 0 });
+    const result = await runStress({ cycles: 30, seconds: 0, seed: 3, mode: "fresh", samples: 10, warmup: 0, slopeLimit: SHORT_RUN_SLOPE_LIMIT });
     const summary = formatSummary(result);
     expect(summary).toContain("PASS (seed 3)");
     for (const check of result.checks) expect(summary).toContain(check.figure);

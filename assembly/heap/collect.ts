@@ -13,9 +13,13 @@
 // as GHC's -F. Phases, in order:
 //   1. detach from-space of 0..N; their remembered sets are dropped (every
 //      live object in them is copied and re-examined)
-//   2. roots: handles, the root stack, then the remembered sets of N+1..
-//   3. the Cheney scan of to-space (scavenge.ts)
-//   4. host references: follow the moved, queue the dead (hostrefs.ts)
+//   2. roots: handles, the root stack, then the remembered sets of N+1..,
+//      then the MVar wake list and, in a minor collection only, the blocked
+//      threads (Note [Blocked threads are not roots], mvar.ts)
+//   3. the Cheney scan of to-space (scavenge.ts); then blocked threads a
+//      major collection did not reach are woken as deadlocked (mvar.ts)
+//   4. host references and custom blocks: follow the moved, queue the dead
+//      (hostrefs.ts, custom.ts)
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
 //      re-check every invariant.
 
@@ -34,7 +38,9 @@ import { scavengeRememberedSets, scavengeToSpace } from "./scavenge";
 import { handlesEvacuate, handlesReset } from "./handles";
 import { rootsEvacuate, rootsReset } from "./roots";
 import { hostrefsSweep, hostrefsReset } from "./hostrefs";
+import { customSweep, customReset } from "./custom";
 import { pauseRecord, pausesReset, PAUSE_MINOR, PAUSE_MAJOR } from "./pauses";
+import { mvarRootsEvacuate, mvarThreadsAfterScan, mvarReset } from "../mvar";
 
 /** Milliseconds from the host's monotonic clock (performance.now). */
 @external("env", "now")
@@ -77,6 +83,8 @@ export function heapReset(): void {
   handlesReset();
   rootsReset();
   hostrefsReset();
+  customReset();
+  mvarReset();
   pausesReset();
   metaReset();
   collections = 0;
@@ -123,6 +131,7 @@ export function collect(level: i32): void {
   let t0 = now();
   let count = generationCount();
   if (level >= count) level = count - 1;
+  let major = level == count - 1;
   liftLimit();
   beginEvacuation(level);
   for (let g = 0; g <= level; g++) {
@@ -133,8 +142,12 @@ export function collect(level: i32): void {
   handlesEvacuate();
   rootsEvacuate();
   scavengeRememberedSets(level);
+  // After the remembered sets: Note [Blocked threads are not roots] (mvar.ts).
+  mvarRootsEvacuate(major);
   scavengeToSpace();
+  mvarThreadsAfterScan(major);
   hostrefsSweep();
+  customSweep();
   endEvacuation();
   for (let g = 0; g <= level; g++) {
     genFreeFrom(g);
@@ -148,7 +161,6 @@ export function collect(level: i32): void {
   largeSinceCollection = 0;
   restoreLimit();
   collections++;
-  let major = level == count - 1;
   if (major) majorCollections++;
   pauseRecord(major ? PAUSE_MAJOR : PAUSE_MINOR, now() - t0);
   inCollection = false;

@@ -134,8 +134,16 @@
 @inline export const KIND_FLOAT: u32 = 3;
 /** A reference to a JS value held by the host: payload is its u32 index. */
 @inline export const KIND_HOSTREF: u32 = 4;
-/** Kinds defined so far; the MVar and finaliser issues add theirs after. */
-@inline export const KIND_COUNT: u32 = 5;
+/** An MVar {value, head, tail} (mvar.ts). */
+@inline export const KIND_MVAR: u32 = 5;
+/** A queue entry {tso, link} of an MVar's blocked threads (mvar.ts). */
+@inline export const KIND_MVAR_QUEUE: u32 = 6;
+/** A thread state object: what a blocked thread waits on and carries (mvar.ts). */
+@inline export const KIND_TSO: u32 = 7;
+/** A custom block: a finaliser index and an opaque payload (custom.ts). */
+@inline export const KIND_CUSTOM: u32 = 8;
+/** Kinds defined so far. */
+@inline export const KIND_COUNT: u32 = 9;
 @inline export const KIND_LIMIT: u32 = 1 << KIND_BITS;
 
 /** ptrCount meaning "length pointer fields". */
@@ -168,6 +176,12 @@ defineKind(KIND_BYTES,   "bytes",   0,               sizeof<u8>(),    0,        
 defineKind(KIND_STRING,  "string",  0,               sizeof<u16>(),   0,         0);
 defineKind(KIND_FLOAT,   "float",   sizeof<f64>(),   0,               0,         0);
 defineKind(KIND_HOSTREF, "hostref", sizeof<u32>(),   0,               0,         0);
+// mvar.ts draws the pictures: {value, head, tail}; {tso, link}; {blockedOn, value, why, state, id}.
+defineKind(KIND_MVAR,    "mvar",    3 * sizeof<u32>(), 0,             0,         3);
+defineKind(KIND_MVAR_QUEUE, "mvar queue entry", 2 * sizeof<u32>(), 0, 0,         2);
+defineKind(KIND_TSO,     "tso",     5 * sizeof<u32>(), 0,             0,         2);
+// finaliser index, flags, a f64 number (CUSTOM_FIXED in custom.ts); then the payload bytes
+defineKind(KIND_CUSTOM,  "custom",  2 * sizeof<u32>() + sizeof<f64>(), sizeof<u8>(), 0, 0);
 
 @inline function row(kind: u32): usize { return kindTable + <usize>kind * ROW_SIZE; }
 

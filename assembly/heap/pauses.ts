@@ -27,6 +27,31 @@ let lastMs: f64 = 0;
 let maxMs: f64 = 0;
 let totalMs: f64 = 0;
 
+// The pause log (benchmarks: bench/rows/minor-pause.ts): every pause, in order,
+// into a buffer the host owns, so a workload that collects many times inside
+// one call (a mutator in the core) still yields one figure per collection.
+//   log ┌──────────┬──────────┬──────────┬──────────┬─────┐
+//       │ kind f64 │ ms f64   │ kind f64 │ ms f64   │ …   │   LOG_ENTRY bytes each
+//       └──────────┴──────────┴──────────┴──────────┴─────┘
+@inline const LOG_KIND: usize = 0;
+@inline const LOG_MS: usize = LOG_KIND + sizeof<f64>();
+@inline export const LOG_ENTRY: usize = LOG_MS + sizeof<f64>();
+let logBuffer: usize = 0;
+let logCapacity: u32 = 0;
+let logLength: u32 = 0;
+let logDropped: u32 = 0;
+
+/** Logs every pause from now on into `buffer` (capacity entries; 0: stop logging), from its start. */
+export function pauseLogStart(buffer: usize, capacity: u32): void {
+  logBuffer = buffer;
+  logCapacity = buffer == 0 ? 0 : capacity;
+  logLength = 0;
+  logDropped = 0;
+}
+export function pauseLogLength(): u32 { return logLength; }
+/** Pauses that found the log full. */
+export function pauseLogDropped(): u32 { return logDropped; }
+
 function bucketOf(ns: u32): u32 {
   if (ns < SUB) return ns;
   let e = 31 - clz(ns);
@@ -53,6 +78,14 @@ export function pauseRecord(kind: i32, ms: f64): void {
   lastMs = ms;
   if (ms > maxMs) maxMs = ms;
   totalMs += ms;
+  if (logLength < logCapacity) {
+    let e = logBuffer + <usize>logLength * LOG_ENTRY;
+    store<f64>(e, <f64>kind, LOG_KIND);
+    store<f64>(e, ms, LOG_MS);
+    logLength++;
+  } else if (logBuffer != 0) {
+    logDropped++;
+  }
 }
 
 function countOf(kind: i32): u32 {
@@ -90,4 +123,5 @@ export function pausesReset(): void {
   lastMs = 0;
   maxMs = 0;
   totalMs = 0;
+  pauseLogStart(0, 0); // the host's buffer is not this cycle's to write
 }

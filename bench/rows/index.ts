@@ -4,9 +4,22 @@
 import type { Row } from "../row.js";
 import { poolRow } from "./pool.js";
 import { cycleRow, restartRow } from "./lifecycle.js";
+import { binaryTreesRow } from "./binary-trees.js";
+import { nurseryAllocRow } from "./nursery.js";
+import { minorPauseRow } from "./minor-pause.js";
+import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
+import { customFinaliserRow, shutdownRow } from "./finalise.js";
 
 export const rows: readonly Row[] = [
   poolRow,
   cycleRow,
   restartRow,
+  binaryTreesRow,
+  nurseryAllocRow,
+  minorPauseRow,
+  pingPongRow,
+  pipelineRow,
+  takePutRow,
+  customFinaliserRow,
+  shutdownRow,
 ];

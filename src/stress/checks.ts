@@ -26,6 +26,7 @@ export const checkIds = [
   "restart-growth",
   "instances-collected",
   "memories-collected",
+  "libraries-collected",
   "rss-slope",
   "external-slope",
   "array-buffers-slope",
@@ -175,7 +176,25 @@ function collected(e: Evidence): CheckResult[] {
   return [
     one("instances-collected", "instances", e.instancesTracked, e.instancesCollected),
     one("memories-collected", "memories", e.memoriesTracked, e.memoriesCollected),
+    libraries(e),
   ];
+}
+
+/**
+ * Library instances (src/library.ts) collected. Unlike instances and
+ * memories, none at all is a pass: no workload loaded a library, so none can
+ * have been kept.
+ */
+function libraries(e: Evidence): CheckResult {
+  const kept = e.librariesTracked - e.librariesCollected;
+  const base = { id: "libraries-collected", title: "library instances collected after forced GC", value: kept, limit: 0, unit: "library instances" } as const;
+  if (e.librariesTracked === 0) return { ...base, figure: "0/0 (no library was loaded)", verdict: "pass" };
+  return {
+    ...base,
+    figure: `${count(e.librariesCollected)}/${count(e.librariesTracked)}`,
+    verdict: kept === 0 ? "pass" : "fail",
+    ...(kept === 0 ? {} : { detail: `${count(kept)} library instances still reachable after the run and repeated forced collections` }),
+  };
 }
 
 function slope(series: MemorySeries, fit: SeriesFit | undefined, e: Evidence, limits: CheckLimits): CheckResult {

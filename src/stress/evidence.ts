@@ -14,6 +14,17 @@ export interface FirstSeen {
 }
 
 
+/** What one workload did over the run: its cycles and the sums of its outcomes. */
+export interface WorkloadTally {
+  readonly name: string;
+  /** Cycles (restart cycles included) the workload ran. */
+  cycles: number;
+  operations: number;
+  verifications: number;
+  /** Sums of the outcomes' named figures, in the order first reported. */
+  readonly figures: Record<string, number>;
+}
+
 /** Accumulates the evidence of one run. */
 /** Growths after cycle 1 a series may make before it must hold. See Note [Restart fixpoint] in checks.ts. */
 export const MAX_SETTLING_GROWTHS = 1;
@@ -51,11 +62,16 @@ export class Evidence {
   firstViolation: FirstSeen | undefined;
 
   readonly samples: MemorySample[] = [];
+  /** Per workload, by name, in the order first run. */
+  readonly workloads = new Map<string, WorkloadTally>();
 
   instancesTracked = 0;
   instancesCollected = 0;
   memoriesTracked = 0;
   memoriesCollected = 0;
+  /** Library instances (src/library.ts) made during the run, and those seen collected. */
+  librariesTracked = 0;
+  librariesCollected = 0;
 
   /** Records the end of one init → exit cycle. */
   exit(cycle: number, report: ShutdownReport): void {
@@ -105,9 +121,18 @@ export class Evidence {
   }
 
   /** Records what a workload did and verified in one cycle. */
-  workload(cycle: number, outcome: WorkloadOutcome): void {
+  workload(cycle: number, outcome: WorkloadOutcome, name = "workload"): void {
     this.operations += outcome.operations;
     this.verifications += outcome.verifications;
+    let tally = this.workloads.get(name);
+    if (tally === undefined) {
+      tally = { name, cycles: 0, operations: 0, verifications: 0, figures: {} };
+      this.workloads.set(name, tally);
+    }
+    tally.cycles++;
+    tally.operations += outcome.operations;
+    tally.verifications += outcome.verifications;
+    for (const [figure, n] of Object.entries(outcome.figures ?? {})) tally.figures[figure] = (tally.figures[figure] ?? 0) + n;
     if (outcome.violation !== undefined) this.violation(cycle, outcome.violation);
   }
 

@@ -22,8 +22,15 @@
 // that leaks (the first init ran before the switch could be set). That extra
 // restart is an honest exit and is counted. `instance-leak` is the host's:
 // the Runtime keeps every core it creates. Both are switched off, and the
-// kept instances released, when the run ends, however it ends. See
-// docs/faults.md.
+// kept instances released, when the run ends, however it ends.
+// `barrier-skip` is the heap's: every runtime is started with
+// `faults: { skipBarrier: 'old-to-young' }`, so its write barrier forgets
+// old-to-young stores; only a workload that makes such stores (`heap`) can
+// show it, and the sanity checker or the workload's own graph comparison
+// must. `mvar-pop` likewise starts every runtime with
+// `faults: { skipBarrier: 'mvar-pop' }`: a put pops its MVar's queue head
+// without the barrier (GHC 8.10.2's bug), which `pipeline` shows.
+// See docs/faults.md.
 //
 // Note [Runaway guard]
 // ~~~~~~~~~~~~~~~~~~~~
@@ -39,11 +46,15 @@ import { setHostFault } from "../faults.js";
 import { Random } from "../random.js";
 import type { ShutdownReport } from "../report.js";
 import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js";
+import { observeLibraryInstances } from "../library.js";
 import { evaluateChecks, fitSeries, overallVerdict, type CheckResult, type SeriesFit } from "./checks.js";
-import { Evidence } from "./evidence.js";
+import { Evidence, type WorkloadTally } from "./evidence.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
 import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions } from "./options.js";
-import { workloadNamed, type Workload } from "./workload.js";
+import { workloadsNamed, type Workload } from "./workload.js";
+
+/** Host faults that break the shutdown order (docs/faults.md), on for the whole run when injected. */
+const FINALISATION_FAULTS = ["skip-heap-finalisation", "unload-libraries-early"] as const;
 
 /** Cycles between yields to the event loop, for finalisation callbacks and the progress bar. */
 const SETTLE_EVERY = 16;
@@ -69,6 +80,8 @@ export interface StressResult {
   /** Samples before this cycle are warm-up, left out of the fits. */
   readonly warmupCycles: number;
   readonly checks: readonly CheckResult[];
+  /** What each workload did, in the order first run. */
+  readonly workloads: readonly WorkloadTally[];
   readonly fits: Readonly<Record<MemorySeries, SeriesFit | undefined>>;
   readonly samples: readonly MemorySample[];
   /** The command that repeats this run. */
@@ -89,11 +102,19 @@ export async function runStress(options?: StressOptions): Promise<StressResult> 
 class StressRun {
   readonly #options: ResolvedStressOptions;
   readonly #onProgress: StressOptions["onProgress"];
-  readonly #workload: Workload;
+  /** Taken in turn; See Note [Rotating workloads] in workload.ts. */
+  readonly #workloads: readonly Workload[];
+  #freshTurn = 0;
+  #seriesTurn = 0;
   readonly #probe = new MemoryProbe();
   readonly #evidence = new Evidence();
   readonly #seeds: Random;
   readonly #poolLeak: boolean;
+  /** The workload's check of the exit that ends its cycle (WorkloadOutcome.afterExit). */
+  #afterExit: ((report: ShutdownReport) => string | undefined) | undefined;
+  readonly #stopObservingLibraries: () => void;
+  readonly #barrierSkip: boolean;
+  readonly #mvarPop: boolean;
   /** Cycles between memory samples, and the time between them, whichever comes first. */
   readonly #sampleEvery: number;
   readonly #sampleEveryMs: number;
@@ -103,12 +124,16 @@ class StressRun {
   constructor(options: ResolvedStressOptions, onProgress: StressOptions["onProgress"]) {
     this.#options = options;
     this.#onProgress = onProgress;
-    this.#workload = workloadNamed(options.workload);
+    this.#workloads = workloadsNamed(options.workload);
     this.#seeds = new Random(options.seed);
     this.#poolLeak = options.inject.includes("pool-leak");
+    this.#barrierSkip = options.inject.includes("barrier-skip");
+    this.#mvarPop = options.inject.includes("mvar-pop");
     this.#sampleEvery = Math.max(1, Math.floor(options.cycles / options.samples));
     this.#sampleEveryMs = options.seconds > 0 ? (options.seconds * 1000) / options.samples : Infinity;
     if (options.inject.includes("instance-leak")) setHostFault("instance-leak", true);
+    for (const fault of FINALISATION_FAULTS) if (options.inject.includes(fault)) setHostFault(fault, true);
+    this.#stopObservingLibraries = observeLibraryInstances((instance) => this.#probe.trackLibrary(instance));
   }
 
   async run(): Promise<StressResult> {
@@ -149,6 +174,8 @@ class StressRun {
   /** Switches faults off and lets kept instances go, so nothing outlives the run. */
   cleanUp(): void {
     setHostFault("instance-leak", false);
+    for (const fault of FINALISATION_FAULTS) setHostFault(fault, false);
+    this.#stopObservingLibraries();
     releaseLeakedInstances();
     this.#probe.close();
   }
@@ -158,8 +185,13 @@ class StressRun {
     return mode === "restart" || (mode === "mixed" && cycle % restartEvery === 0);
   }
 
-  async #start(cycle: number): Promise<Runtime> {
-    const rt = await Runtime.start({ build: this.#options.build });
+  async #start(cycle: number, workload: Workload): Promise<Runtime> {
+    const rt = await Runtime.start({
+      ...workload.runtimeOptions,
+      build: this.#options.build,
+      ...(this.#barrierSkip ? { faults: { skipBarrier: "old-to-young" } } : {}),
+      ...(this.#mvarPop ? { faults: { skipBarrier: "mvar-pop" } } : {}),
+    });
     this.#probe.track(coreOf(rt, "stress"));
     if (this.#poolLeak) {
       // See Note [Faults]: the switch acts from the next init on.
@@ -170,10 +202,11 @@ class StressRun {
   }
 
   /** One cycle of work plus the sanity check; false if the runtime died. */
-  async #work(rt: Runtime, random: Random, cycle: number): Promise<boolean> {
+  async #work(rt: Runtime, workload: Workload, random: Random, cycle: number): Promise<boolean> {
     try {
-      const outcome = await this.#workload.run({ runtime: rt, random, cycle });
-      this.#evidence.workload(cycle, outcome);
+      const outcome = await workload.run({ runtime: rt, random, cycle });
+      this.#afterExit = outcome.afterExit;
+      this.#evidence.workload(cycle, outcome, workload.name);
       rt.checkSanity();
       this.#evidence.sanityChecks++;
       return true;
@@ -194,6 +227,8 @@ class StressRun {
 
   /** Records an exit's report; a LeakError is evidence, not an error of the harness. */
   async #ending(cycle: number, end: () => Promise<ShutdownReport>): Promise<ShutdownReport | undefined> {
+    const afterExit = this.#afterExit;
+    this.#afterExit = undefined;
     let report: ShutdownReport;
     try {
       report = await end();
@@ -205,23 +240,42 @@ class StressRun {
       report = thrown.report;
     }
     // A runtime that died from a trap has no exit to judge; the trap is already a violation.
-    if (report.trap === undefined) this.#evidence.exit(cycle, report);
+    if (report.trap === undefined) {
+      this.#evidence.exit(cycle, report);
+      this.#judgeFinalisation(cycle, report, afterExit);
+    }
     return report;
   }
 
+  /**
+   * Every exit finalises every custom block, with no finaliser failing, and
+   * the workload's own after-exit check holds (docs/finalisers.md).
+   */
+  #judgeFinalisation(cycle: number, report: ShutdownReport, afterExit: ((report: ShutdownReport) => string | undefined) | undefined): void {
+    if (report.finaliserErrors !== 0) {
+      const first = report.finaliserFailures[0];
+      this.#evidence.violation(cycle, `${report.finaliserErrors} finaliser(s) failed in the cycle; first: ${first?.finaliser} (${first?.phase}): ${first?.message}`);
+    }
+    if (report.customBlocksUnfinalised !== 0) this.#evidence.violation(cycle, `the exit destroyed the pool with ${report.customBlocksUnfinalised} custom block(s) never finalised`);
+    const violation = afterExit?.(report);
+    if (violation !== undefined) this.#evidence.violation(cycle, violation);
+  }
+
   async #freshCycle(cycle: number): Promise<void> {
-    const rt = await this.#start(cycle);
-    await this.#work(rt, this.#seeds.fork(), cycle);
+    const workload = this.#workloads[this.#freshTurn++ % this.#workloads.length]!;
+    const rt = await this.#start(cycle, workload);
+    await this.#work(rt, workload, this.#seeds.fork(), cycle);
     await this.#shutdown(rt, cycle);
   }
 
   /** See Note [Cycle kinds]. */
   async #restartSeries(cycle: number): Promise<void> {
-    const rt = await this.#start(cycle);
+    const workload = this.#workloads[this.#seriesTurn++ % this.#workloads.length]!;
+    const rt = await this.#start(cycle, workload);
     const seed = this.#seeds.nextU32();
     const pages: number[] = [];
     for (let k = 0; k < this.#options.restarts; k++) {
-      if (!(await this.#work(rt, new Random(seed), cycle))) break;
+      if (!(await this.#work(rt, workload, new Random(seed), cycle))) break;
       const report = await this.#restart(rt, cycle);
       if (report === undefined) break;
       pages.push(report.memoryPages);
@@ -256,6 +310,8 @@ class StressRun {
     await this.#probe.collectAll(FINAL_STALE_ROUNDS);
     const e = this.#evidence;
     e.instancesTracked = this.#probe.instancesTracked;
+    e.librariesTracked = this.#probe.librariesTracked;
+    e.librariesCollected = this.#probe.librariesCollected;
     e.instancesCollected = this.#probe.instancesCollected;
     e.memoriesTracked = this.#probe.memoriesTracked;
     e.memoriesCollected = this.#probe.memoriesCollected;
@@ -276,6 +332,7 @@ class StressRun {
       stoppedBy,
       warmupCycles,
       checks,
+      workloads: [...e.workloads.values()],
       fits,
       samples: e.samples,
       reproduce: reproduceCommand(this.#options, cyclesRun),

@@ -69,7 +69,7 @@ export interface MemorySample {
 export const memorySeries = ["rss", "external", "arrayBuffers", "heapUsed"] as const;
 export type MemorySeries = (typeof memorySeries)[number];
 
-type Kind = "instance" | "memory";
+type Kind = "instance" | "memory" | "library";
 
 /** The garbage collector `--expose-gc` installs; throws if the process lacks it. */
 export function requireGc(): () => void {
@@ -92,11 +92,14 @@ export class MemoryProbe {
   #memoriesTracked = 0;
   #instancesCollected = 0;
   #memoriesCollected = 0;
+  #librariesTracked = 0;
+  #librariesCollected = 0;
 
   constructor() {
     this.#gc = requireGc();
     this.#registry = new FinalizationRegistry<Kind>((kind) => {
       if (kind === "instance") this.#instancesCollected++;
+      else if (kind === "library") this.#librariesCollected++;
       else this.#memoriesCollected++;
     });
     openProbes.add(this);
@@ -110,6 +113,18 @@ export class MemoryProbe {
     this.#memoriesTracked++;
   }
 
+  /** Counts a library instance (src/library.ts) until it is collected. */
+  trackLibrary(instance: WebAssembly.Instance): void {
+    this.#registry.register(instance, "library");
+    this.#librariesTracked++;
+  }
+
+  get librariesTracked(): number {
+    return this.#librariesTracked;
+  }
+  get librariesCollected(): number {
+    return this.#librariesCollected;
+  }
   get instancesTracked(): number {
     return this.#instancesTracked;
   }
@@ -122,9 +137,9 @@ export class MemoryProbe {
   get memoriesCollected(): number {
     return this.#memoriesCollected;
   }
-  /** Tracked instances and memories not yet seen collected. */
+  /** Tracked instances, memories and library instances not yet seen collected. */
   get pending(): number {
-    return this.#instancesTracked - this.#instancesCollected + (this.#memoriesTracked - this.#memoriesCollected);
+    return this.#instancesTracked - this.#instancesCollected + (this.#memoriesTracked - this.#memoriesCollected) + (this.#librariesTracked - this.#librariesCollected);
   }
 
   /** Lets queued finalisation callbacks run, without forcing a collection. */

@@ -6,7 +6,7 @@ import { ArgumentError } from "../errors.js";
 import { faultNames, type FaultName } from "../faults.js";
 import { describe } from "../options.js";
 import { freshSeed, isSeed, MAX_SEED } from "../random.js";
-import { DEFAULT_WORKLOAD, workloadNamed } from "./workload.js";
+import { ALL_WORKLOADS, DEFAULT_WORKLOAD, WORKLOAD_SEPARATOR, workloadsNamed } from "./workload.js";
 
 /**
  * What each cycle does with its instance:
@@ -37,7 +37,11 @@ export interface StressOptions {
   cycles?: number;
   /** Stop after this many seconds even if cycles remain; 0: no time limit (default 50). */
   seconds?: number;
-  /** Workload run in each cycle (default `pool-churn`). */
+  /**
+   * Workload run in each cycle: a registered name, a comma-separated list of
+   * them run in turn, one per instance, or `all` (every registered one)
+   * (default DEFAULT_WORKLOAD; Note [Rotating workloads] in workload.ts).
+   */
   workload?: string;
   /** Seed of the run; every cycle's work follows from it (default: fresh from the OS). */
   seed?: number;
@@ -125,6 +129,12 @@ function realNumber(name: string, value: unknown, min: number, max: number): num
   return value;
 }
 
+/** A workload's name, a list of them or 'all', checked and written without spaces. */
+function workloadChoice(value: unknown): string {
+  if (value === ALL_WORKLOADS) return value;
+  return workloadsNamed(value).map((w) => w.name).join(WORKLOAD_SEPARATOR);
+}
+
 /** Fills in defaults and refuses anything out of range, naming the option. */
 export function resolveStressOptions(options: unknown): ResolvedStressOptions {
   const given = (options ?? {}) as Record<string, unknown>;
@@ -157,7 +167,7 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
   return {
     cycles: wholeNumber("cycles", pick("cycles"), 1, MAX_CYCLES),
     seconds: realNumber("seconds", pick("seconds"), 0, Number.MAX_SAFE_INTEGER),
-    workload: workloadNamed(pick("workload")).name,
+    workload: workloadChoice(pick("workload")),
     seed,
     inject: [...new Set(inject as FaultName[])],
     mode: mode as CycleMode,

@@ -10,6 +10,11 @@ function table(rows: readonly (readonly string[])[]): string {
   return rows.map((row) => row.map((cell, column) => (column === row.length - 1 ? cell : cell.padEnd(widths[column]!))).join("  ")).join("\n");
 }
 
+/** A figure's camelCase name in words: "graphChecks" → "graph checks". */
+function words(name: string): string {
+  return name.replace(/[A-Z]/g, (c) => ` ${c.toLowerCase()}`);
+}
+
 /** The summary printed when a run ends. */
 export function formatSummary(result: StressResult): string {
   const o = result.options;
@@ -20,6 +25,10 @@ export function formatSummary(result: StressResult): string {
     `${count(result.cyclesRun)} cycles (${count(result.exits)} exits, ${count(result.operations)} operations) in ${(result.elapsedMs / 1000).toFixed(1)} s, stopped by ${result.stoppedBy}` +
       (result.stoppedBy === "runaway" ? " (memory grew by over 1 GiB: see the failing checks)" : ""),
   );
+  for (const w of result.workloads) {
+    const figures = Object.entries(w.figures).map(([name, n]) => `${count(n)} ${words(name)}`);
+    lines.push(`  ${w.name}: ${count(w.cycles)} cycles, ${count(w.operations)} operations, ${count(w.verifications)} verifications${figures.length > 0 ? `; ${figures.join(", ")}` : ""}`);
+  }
   lines.push("");
   const rows = [["check", "figure", "limit", "verdict"]];
   for (const c of result.checks) rows.push([c.title, c.figure, `${c.limit} ${c.unit}`, c.verdict === "fail" ? "FAIL" : c.verdict]);

@@ -2,17 +2,12 @@
 // workload the restart tests repeat to show memory does not grow.
 
 import type { CoreExports } from "../../src/core.js";
+import { Random } from "../../src/random.js";
 
-/** A small deterministic PRNG (mulberry32), so every cycle allocates alike. */
+/** A deterministic generator of floats in [0, 1), so every cycle allocates alike. */
 export function prng(seed: number): () => number {
-  let s = seed >>> 0;
-  return () => {
-    s = (s + 0x6d2b79f5) >>> 0;
-    let t = s;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 2 ** 32;
-  };
+  const random = new Random(seed >>> 0);
+  return () => random.nextFloat();
 }
 
 export interface WorkloadFigures {

@@ -104,8 +104,8 @@ function* feedPieces(gz: Uint8Array): Generator<Buffer> {
 export interface FilteredChunk {
   /** Ids of every line parsed, in order. */
   readonly ids: Int32Array;
-  /** "id:user:score" of every kept line, joined by "\n" ("" when none). */
-  readonly kept: string;
+  /** "id:user:score" of every kept line. */
+  readonly kept: string[];
 }
 
 interface Line {
@@ -125,7 +125,7 @@ export function filterChunk(text: string): FilteredChunk {
     ids[i] = line.id;
     if (keeps(line)) kept.push(`${line.id}:${line.user}:${line.score}`);
   }
-  return { ids, kept: kept.join("\n") };
+  return { ids, kept };
 }
 
 function keeps(line: Line): boolean {

@@ -1,0 +1,55 @@
+// Loads the AssemblyScript peer of binary-trees (bench/asm/binary-trees-managed.ts,
+// built by `npm run asbuild:bench` into build/bench/binary-trees-managed.wasm): its
+// own module and memory, AssemblyScript's incremental runtime, nothing of ours.
+
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { liftString } from "../../src/core.js";
+
+/** Under build/, outside build/*.wasm: the package's published files leave benchmark peers out. */
+const WASM_FILE = join("bench", "binary-trees-managed.wasm");
+
+interface ManagedExports {
+  readonly memory: WebAssembly.Memory;
+  binaryTrees(n: number): number;
+  lineCheck(line: number): number;
+}
+
+/** build/ of the package: the nearest ancestor of this file holding the peer (bench/peers or dist/bench/peers). */
+function findWasm(): string {
+  let dir = dirname(fileURLToPath(import.meta.url));
+  for (;;) {
+    const candidate = join(dir, "build", WASM_FILE);
+    if (existsSync(candidate)) return candidate;
+    const parent = dirname(dir);
+    if (parent === dir) throw new Error(`bench: build/${WASM_FILE} not found; run \`npm run asbuild:bench\` (npm run build does)`);
+    dir = parent;
+  }
+}
+
+/**
+ * A fresh instance of the AssemblyScript peer; the function runs
+ * binary-trees for maximum depth n and returns each line's check, as
+ * binaryTreesJs does.
+ */
+export function managedBinaryTrees(): (n: number) => number[] {
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const where = memory === undefined ? "" : `${liftString(memory, message)} (${liftString(memory, file)}:${line}:${column})`;
+        throw new Error(`binary-trees-managed aborted: ${where}`);
+      },
+    },
+  };
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(findWasm())), imports);
+  const exports = instance.exports as unknown as ManagedExports;
+  memory = exports.memory;
+  return (n) => {
+    const lines = exports.binaryTrees(n);
+    const checks: number[] = [];
+    for (let i = 0; i < lines; i++) checks.push(exports.lineCheck(i) >>> 0);
+    return checks;
+  };
+}

@@ -1,0 +1,167 @@
+// Channels made of MVars, as in GHC's Control.Concurrent.Chan and the
+// BoundedChan package: the heap's heaviest users of the write barrier, since
+// every write stores a new MVar into an older one.
+//
+// Chan<T>, unbounded: a linked stream of MVars. Each stream cell ("hole") is
+// an MVar that is empty until a write fills it with an item block
+// {value, next hole}. The read end and the write end are MVars holding the
+// current first and last hole:
+//
+//   readVar ──► hole₀ = ⟦{v₀, ─}⟧──► hole₁ = ⟦{v₁, ─}⟧──► hole₂ = ⟦ ⟧ ◄── writeVar
+//
+// A write takes writeVar (so writers queue up in order), fills the last hole
+// with {v, new empty hole} and puts the new hole back; a read takes readVar
+// (so readers queue up in order), reads the first hole (waiting while it is
+// empty) and puts the next hole back. Nothing but the two end MVars is shared,
+// so a reader and a writer never wait for each other except on an empty
+// channel.
+//
+// BoundedChan<T>(capacity): a ring of `capacity` MVars with a read position and
+// a write position, each in an MVar of its own. A write waits while its slot
+// is full (the channel holds `capacity` values), a read while its slot is
+// empty; both keep FIFO order among many producers and consumers because the
+// position MVars serialise them.
+
+import { ArgumentError } from "./errors.js";
+import { describe } from "./options.js";
+import type { Block } from "./block.js";
+import type { MVar } from "./mvar.js";
+import type { Runtime } from "./runtime.js";
+
+/** Tag of a Chan stream item block {value, next hole}. */
+const ITEM_TAG = 1;
+const ITEM_VALUE = 0;
+const ITEM_NEXT = 1;
+
+/** An unbounded FIFO channel (GHC's Chan). */
+export class Chan<T> {
+  readonly #rt: Runtime;
+  readonly #readVar: MVar<MVar<Block>>;
+  readonly #writeVar: MVar<MVar<Block>>;
+
+  constructor(rt: Runtime) {
+    this.#rt = rt;
+    const hole = rt.mvar<Block>();
+    try {
+      this.#readVar = rt.mvar<MVar<Block>>(hole);
+      this.#writeVar = rt.mvar<MVar<Block>>(hole);
+    } finally {
+      hole.free();
+    }
+  }
+
+  /** Appends `value`; never waits for a reader. */
+  async write(value: T): Promise<void> {
+    const next = this.#rt.mvar<Block>();
+    try {
+      const last = await this.#writeVar.take();
+      try {
+        const item = this.#rt.block(ITEM_TAG, [value, next]);
+        try {
+          // `last` is empty: only the holder of writeVar fills it.
+          await last.put(item);
+        } finally {
+          item.free();
+        }
+      } finally {
+        last.free();
+      }
+      await this.#writeVar.put(next);
+    } finally {
+      next.free();
+    }
+  }
+
+  /** Removes and returns the first value, waiting while the channel is empty. */
+  async read(): Promise<T> {
+    const first = await this.#readVar.take();
+    let item: Block;
+    try {
+      item = await first.read();
+    } catch (thrown) {
+      // Give the read end back untouched, as modifyMVar does.
+      await this.#readVar.put(first);
+      first.free();
+      throw thrown;
+    }
+    try {
+      const value = item.get(ITEM_VALUE) as T;
+      const next = item.get(ITEM_NEXT) as MVar<Block>;
+      try {
+        await this.#readVar.put(next);
+      } finally {
+        next.free();
+      }
+      return value;
+    } finally {
+      item.free();
+      first.free();
+    }
+  }
+
+  /** Lets the channel's end MVars go (values not yet read go with them). */
+  free(): void {
+    this.#readVar.free();
+    this.#writeVar.free();
+  }
+
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}
+
+/** A FIFO channel holding at most `capacity` values; writers wait while it is full. */
+export class BoundedChan<T> {
+  readonly capacity: number;
+  readonly #slots: MVar<T>[];
+  readonly #readPos: MVar<number>;
+  readonly #writePos: MVar<number>;
+
+  constructor(rt: Runtime, capacity: number) {
+    if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1) {
+      throw new ArgumentError(`BoundedChan: capacity must be a whole number of at least 1, got ${describe(capacity)}`);
+    }
+    this.capacity = capacity;
+    this.#slots = [];
+    for (let i = 0; i < capacity; i++) this.#slots.push(rt.mvar<T>());
+    this.#readPos = rt.mvar<number>(0);
+    this.#writePos = rt.mvar<number>(0);
+  }
+
+  /** Appends `value`, waiting while the channel is full. */
+  async write(value: T): Promise<void> {
+    const at = await this.#writePos.take();
+    try {
+      await this.#slots[at]!.put(value);
+    } catch (thrown) {
+      await this.#writePos.put(at);
+      throw thrown;
+    }
+    await this.#writePos.put(at + 1 === this.capacity ? 0 : at + 1);
+  }
+
+  /** Removes and returns the first value, waiting while the channel is empty. */
+  async read(): Promise<T> {
+    const at = await this.#readPos.take();
+    let value: T;
+    try {
+      value = await this.#slots[at]!.take();
+    } catch (thrown) {
+      await this.#readPos.put(at);
+      throw thrown;
+    }
+    await this.#readPos.put(at + 1 === this.capacity ? 0 : at + 1);
+    return value;
+  }
+
+  /** Lets the channel's MVars go. */
+  free(): void {
+    for (const slot of this.#slots) slot.free();
+    this.#readPos.free();
+    this.#writePos.free();
+  }
+
+  [Symbol.dispose](): void {
+    this.free();
+  }
+}

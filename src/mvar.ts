@@ -1,0 +1,280 @@
+// MVar<T>: a handle on an MVar in the GC heap (assembly/mvar.ts), with GHC's
+// semantics; docs/mvar.md has the rules. Blocking operations return promises
+// and each one that has to wait is a thread of the runtime; non-blocking ones
+// return plain values. Code between two awaits is atomic with respect to
+// every other thread, since every operation is one synchronous core call.
+
+import { ArgumentError, OutOfMemoryError, UnloadableError } from "./errors.js";
+import { Handle, handleSlot, type HeapContext } from "./handles.js";
+import { afterAllocation } from "./heap-poll.js";
+import { describe } from "./options.js";
+import { threadsOf, type BlockingOptions, type Threads } from "./threads.js";
+import { checkValue, decode, encode } from "./values.js";
+
+/** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
+const VALUE_NONE = (3 << 3) | 2;
+/** mvar_put's results (PUT_* and OP_OUT_OF_HEAP in assembly/mvar.ts). */
+const OP_OUT_OF_HEAP = 0;
+const PUT_BLOCKED = 2;
+
+// Held weakly by V8: when an MVar object is collected without free(), its
+// runtime checks for threads that can no longer be woken (Note [Deadlock
+// checks] in threads.ts). Module-level so the registry itself stays alive.
+const letGo = new FinalizationRegistry<LetGo>(({ context, slot }) => scheduleDeadlockCheck(context, slot));
+
+/** What the registry keeps of a collected MVar object: its cycle and handle slot. */
+interface LetGo {
+  readonly context: HeapContext;
+  readonly slot: number;
+}
+
+/**
+ * An MVar: a box that is empty or holds one value. `take` empties it (waiting
+ * while it is empty), `put` fills it (waiting while it is full), `read` gets
+ * the value without taking it. Made by `rt.mvar()`; free it (or `using`) when
+ * done, though blocked threads keep no MVar alive.
+ */
+export class MVar<T = unknown> extends Handle {
+  /** This cycle's threads (and core); see #live. */
+  readonly #threads: Threads;
+  readonly #slot: number;
+  /** Mirrors Handle.freed, read on every operation. */
+  #freed = false;
+
+  /** @internal Wraps a handle slot holding an MVar. */
+  constructor(context: HeapContext, slot: number) {
+    super(context, slot);
+    this.#threads = threadsOf(context);
+    this.#slot = slot;
+    letGo.register(this, { context, slot }, this);
+  }
+
+  /** Takes the value, waiting while the MVar is empty. Waiters are served first come, first served. */
+  take(options?: BlockingOptions): Promise<T> {
+    return this.#wait("MVar.take", options, TAKE);
+  }
+
+  /** Reads the value without taking it, waiting while the MVar is empty; atomic. */
+  read(options?: BlockingOptions): Promise<T> {
+    return this.#wait("MVar.read", options, READ);
+  }
+
+  /**
+   * Puts `value`, waiting while the MVar is full. Onto waiting takers it goes
+   * straight to the first one (after every waiting reader has seen it).
+   */
+  put(value: T, options?: BlockingOptions): Promise<void> {
+    return this.#put("MVar.put", options, value);
+  }
+
+  /** Takes the value if there is one; never waits. */
+  tryTake(): T | undefined {
+    const slot = this.#live("MVar.tryTake");
+    const threads = this.#threads;
+    const core = threads.core;
+    try {
+      const word = core.mvar_try_take(slot) >>> 0;
+      const value = word === VALUE_NONE ? undefined : (decode(threads.context, core, word) as T);
+      threads.afterOp(core);
+      return value;
+    } catch (thrown) {
+      throw fault(threads, "MVar.tryTake", thrown);
+    }
+  }
+
+  /** Puts `value` if the MVar is empty; false if it is full (it never overtakes waiting putters). */
+  tryPut(value: T): boolean {
+    const slot = this.#live("MVar.tryPut");
+    const threads = this.#threads;
+    const context = threads.context;
+    checkValue(context, value, "MVar.tryPut");
+    const core = threads.core;
+    let done: boolean;
+    try {
+      done = core.mvar_try_put(slot, encode(context, core, value, "MVar.tryPut")) !== 0;
+    } catch (thrown) {
+      throw fault(threads, "MVar.tryPut", thrown);
+    }
+    threads.afterOp(core);
+    return done;
+  }
+
+  /** The value if there is one, without taking it; never waits, never empties. */
+  tryRead(): T | undefined {
+    const slot = this.#live("MVar.tryRead");
+    const threads = this.#threads;
+    try {
+      const word = threads.core.mvar_try_read(slot) >>> 0;
+      return word === VALUE_NONE ? undefined : (decode(threads.context, threads.core, word) as T);
+    } catch (thrown) {
+      throw fault(threads, "MVar.tryRead", thrown);
+    }
+  }
+
+  /** True when the MVar holds no value (a snapshot: other threads may change it at the next await). */
+  isEmpty(): boolean {
+    const slot = this.#live("MVar.isEmpty");
+    try {
+      return this.#threads.core.mvar_is_empty(slot) !== 0;
+    } catch (thrown) {
+      throw fault(this.#threads, "MVar.isEmpty", thrown);
+    }
+  }
+
+  /** Lets the MVar go; threads blocked on it are woken as deadlocked if nothing else reaches it. */
+  override free(): void {
+    if (this.#freed) return;
+    this.#freed = true;
+    letGo.unregister(this);
+    super.free();
+    scheduleDeadlockCheck(this.#threads.context, undefined);
+  }
+
+  /**
+   * The slot, when the handle may be used: not freed, its cycle still
+   * running (Threads.end runs at every exit, restart and trap). Otherwise
+   * handleSlot throws the error that says why.
+   */
+  #live(operation: string): number {
+    if (this.#freed || this.#threads.ended) handleSlot(this, operation, this.#threads.context);
+    return this.#slot;
+  }
+
+  /**
+   * take and read: the core call, what it woke, and either the value now or
+   * the thread's promise. Failures reject; nothing throws synchronously.
+   */
+  #wait<R>(operation: string, options: BlockingOptions | undefined, kind: number): Promise<R> {
+    const threads = this.#threads;
+    try {
+      const signal = options === undefined ? undefined : checkOptions(operation, options);
+      const slot = this.#live(operation);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const core = threads.core;
+      let word: number;
+      try {
+        word = (kind === TAKE ? core.mvar_take(slot) : core.mvar_read(slot)) >>> 0;
+      } catch (thrown) {
+        throw fault(threads, operation, thrown);
+      }
+      if (word === VALUE_NONE) {
+        // Drains the wake list before a new thread is registered:
+        // Note [Draining before registering] in threads.ts.
+        return threads.wait<R>(threads.afterOp(core), signal);
+      }
+      if (word === OP_OUT_OF_HEAP) throw outOfHeap(threads, operation);
+      const value = decode(threads.context, core, word) as R;
+      threads.afterOp(core);
+      return Promise.resolve(value);
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /** put: as #wait. */
+  #put(operation: string, options: BlockingOptions | undefined, value: unknown): Promise<void> {
+    const threads = this.#threads;
+    try {
+      const signal = options === undefined ? undefined : checkOptions(operation, options);
+      const slot = this.#live(operation);
+      checkValue(threads.context, value, operation);
+      if (signal?.aborted) return Promise.reject(signal.reason);
+      const core = threads.core;
+      let result: number;
+      try {
+        result = core.mvar_put(slot, encode(threads.context, core, value, operation)) >>> 0;
+      } catch (thrown) {
+        throw fault(threads, operation, thrown);
+      }
+      if (result === OP_OUT_OF_HEAP) throw outOfHeap(threads, operation);
+      const blocked = threads.afterOp(core);
+      return result === PUT_BLOCKED ? threads.wait<void>(blocked, signal) : DONE;
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+}
+
+/** An allocation for a blocked thread failed: poll what the collections left, then say so. */
+function outOfHeap(threads: Threads, operation: string): OutOfMemoryError {
+  afterAllocation(threads.context, threads.core);
+  return new OutOfMemoryError(operation, "a blocked thread", threads.context.maxHeap);
+}
+
+const TAKE = 0;
+const READ = 1;
+/** What every put that did not wait returns: one settled promise, shared (it carries no value). */
+const DONE: Promise<void> = Promise.resolve();
+
+/**
+ * What a core call threw, as the runtime reports it: re-thrown inside the
+ * runtime's trap guard, so a trap marks the runtime dead as any other core
+ * call's would, and errors of the package pass through.
+ */
+function fault(threads: Threads, operation: string, thrown: unknown): unknown {
+  if (thrown instanceof UnloadableError) {
+    // encode's OutOfMemoryError, say: the encode allocated, so poll.
+    try {
+      afterAllocation(threads.context, threads.core);
+    } catch {
+      // The first error is the one to report.
+    }
+    return thrown;
+  }
+  try {
+    threads.context.run(operation, () => {
+      throw thrown;
+    });
+  } catch (guarded) {
+    return guarded;
+  }
+  return thrown;
+}
+
+function checkOptions(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object") {
+    throw new ArgumentError(`${operation}: options must be an object like { signal }, got ${describe(options)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ArgumentError(`${operation}: options.signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal;
+}
+
+/**
+ * A major collection in a later turn, if threads are blocked. See Note
+ * [Deadlock checks] in threads.ts. `slot`: the handle of an MVar object V8
+ * collected, which the handle backstop (another FinalizationRegistry, whose
+ * callbacks may come later) has yet to release; the check waits for it.
+ */
+function scheduleDeadlockCheck(context: HeapContext, slot: number | undefined): void {
+  if (context.ended !== undefined) return;
+  threadsOf(context).scheduleDeadlockCheck(
+    () => slot !== undefined && context.run("deadlock check", (core) => core.handle_is_live(slot) !== 0),
+    () => context.run("deadlock check", (core) => {
+      core.gc_collect(1);
+      afterAllocation(context, core);
+    }),
+  );
+}
+
+/** @internal A new MVar in the heap, holding `initial` unless it is omitted. */
+export function newMVar<T>(context: HeapContext, operation: string, initial: [] | [T]): MVar<T> {
+  const full = initial.length !== 0;
+  if (full) checkValue(context, initial[0], operation);
+  return context.run(operation, (core) => {
+    let slot: number;
+    try {
+      slot = core.mvar_new(full ? encode(context, core, initial[0], operation) : VALUE_NONE) >>> 0;
+    } finally {
+      afterAllocation(context, core);
+    }
+    if (slot === NO_HANDLE) throw new OutOfMemoryError(operation, "an MVar", context.maxHeap);
+    return new MVar<T>(context, slot);
+  });
+}
+
+/** mvar_new's "out of heap" (NO_HANDLE in assembly/heap/handles.ts). */
+const NO_HANDLE = 0xffff_ffff;

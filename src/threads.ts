@@ -1,0 +1,354 @@
+// The host side of the runtime's threads: every blocking MVar call that finds
+// it must wait is a thread of the core (a TSO in the heap, assembly/mvar.ts)
+// and, here, a pending promise under the same id. This module keeps those
+// promises, drains the core's wake list into the scheduler after every core
+// call, cancels a thread when its AbortSignal fires, and settles whatever is
+// left when the runtime cycle ends.
+//
+// Note [Draining before registering]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The core frees a thread's id the moment it wakes the thread, and the next
+// thread to block may get the same id in the same core call (an allocation
+// that collects may wake deadlocked threads just before the new one is
+// registered). So after every core call the wake list is drained first, which
+// settles the old holder of the id, and only then is a newly blocked thread's
+// promise stored under its id. Abort listeners are removed in the drain, so a
+// late abort can never cancel the id's next holder.
+//
+// Note [Deadlock checks]
+// ~~~~~~~~~~~~~~~~~~~~~~
+// The core finds deadlocked threads in major collections
+// (Note [Blocked threads are not roots] in assembly/mvar.ts). A program whose
+// last threads block forever allocates nothing more, so nothing would collect;
+// GHC runs a major collection when every thread is blocked. The host cannot
+// see "every thread", since other JS may run, so it checks when an MVar handle
+// is let go while threads are blocked (free(), or V8 collecting the MVar
+// object): one major collection, in a later turn, however many MVars go.
+
+import type { CoreExports } from "./core.js";
+import { BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "./errors.js";
+import type { HeapContext } from "./handles.js";
+import { Random } from "./random.js";
+import { Scheduler, type Resume } from "./scheduler.js";
+import { decode } from "./values.js";
+import { afterAllocation } from "./heap-poll.js";
+
+/** Wake-list triple layout (WAKE_* in assembly/mvar.ts), u32 words. */
+const WAKE_WORDS = 3;
+const WAKE_ID = 0;
+const WAKE_STATE = 1;
+const WAKE_VALUE = 2;
+/** STATE_* in assembly/mvar.ts. */
+const STATE_WOKEN = 2;
+const STATE_DEADLOCKED = 4;
+/** VALUE_NONE in assembly/heap/layout.ts: a putter's wake carries no value. */
+const VALUE_NONE = (3 << 3) | 2;
+/** Mailbox words (BOX_* in assembly/mvar.ts). */
+const BOX_POLL = 0;
+const BOX_BLOCKED = 1;
+const BOX_WAKE = 2;
+const BOX_WAKE_LENGTH = 3;
+/** Poll bits (POLL_* in assembly/mvar.ts): threads', and the heap's own (dead host references, a verdict, dead custom blocks). */
+const POLL_WOKEN = 1 << 2;
+const POLL_CHAOS = 1 << 3;
+const POLL_HEAP = (1 << 0) | (1 << 1) | (1 << 4);
+
+/**
+ * Chaos: mean MVar allocations between forced minor collections. Small
+ * enough that a test with a few hundred operations sees several.
+ */
+export const CHAOS_MEAN_ALLOCATIONS = 24;
+
+/** Turns a deadlock check waits for a collected MVar's handle to be released. */
+const DEADLOCK_CHECK_TURNS = 64;
+
+/** Options of one blocking call. */
+export interface BlockingOptions {
+  /** Aborts the wait: before the hand-off it leaves the queue and rejects with the signal's reason. */
+  readonly signal?: AbortSignal;
+}
+
+interface Waiter {
+  readonly signal: AbortSignal;
+  readonly onAbort: () => void;
+}
+
+/** The pending threads of one runtime cycle. */
+export class Threads {
+  #scheduler: Scheduler;
+  readonly #context: HeapContext;
+  #chaos: Random | undefined;
+  /** id → resolve / reject of the thread's promise; undefined: no thread. */
+  readonly #resolves: (Resume | undefined)[] = [];
+  readonly #rejects: (Resume | undefined)[] = [];
+  readonly #waiters = new Map<number, Waiter>();
+  #pending = 0;
+  #checkScheduled = false;
+  #deadlocked = 0;
+  #ended = false;
+  /** Index in #words of the core's mailbox (mvar_mailbox), fixed for the instance. */
+  readonly #box: number;
+  #memoryWords: Uint32Array | undefined;
+
+  /**
+   * The cycle's core, for the MVar fast path: valid while `context.ended` is
+   * undefined (a trap or a shutdown ends the context).
+   */
+  readonly core: CoreExports;
+
+  constructor(context: HeapContext, core: CoreExports, seed: number | undefined) {
+    this.#context = context;
+    this.core = core;
+    this.#box = core.mvar_mailbox() >>> 2;
+    this.#scheduler = new Scheduler(seed === undefined ? undefined : new Random(seed).nextU32());
+    this.#chaos = seed === undefined ? undefined : new Random(seed);
+  }
+
+  /** The runtime cycle these threads belong to. */
+  get context(): HeapContext {
+    return this.#context;
+  }
+
+  /** Where woken threads are resumed. */
+  get scheduler(): Scheduler {
+    return this.#scheduler;
+  }
+
+  /**
+   * Starts the chaos over from `seed`, as if the runtime had been started
+   * with it (the stress harness gives each cycle its own). Only while no
+   * thread waits, so no wake-up is split between two schedules.
+   */
+  reseed(core: CoreExports, seed: number): void {
+    if (this.#pending !== 0) throw new Error(`Threads.reseed: ${this.#pending} threads are waiting; reseed only between runs`);
+    this.#scheduler = new Scheduler(new Random(seed).nextU32());
+    this.#chaos = new Random(seed);
+    this.armChaos(core);
+  }
+
+  /** Threads waiting now (host side). */
+  get pending(): number {
+    return this.#pending;
+  }
+
+  /** Threads woken as deadlocked so far. */
+  get deadlocked(): number {
+    return this.#deadlocked;
+  }
+
+  /** Arms the core's chaos countdown (option `seed`): after init, and each time it fires. */
+  armChaos(core: CoreExports): void {
+    if (this.#chaos !== undefined) core.mvar_chaos_set(1 + this.#chaos.nextInt(2 * CHAOS_MEAN_ALLOCATIONS));
+  }
+
+  /**
+   * The promise of thread `id`, which just blocked. Call only after drain():
+   * See Note [Draining before registering].
+   */
+  wait<T>(id: number, signal: AbortSignal | undefined): Promise<T> {
+    const promise = new Promise<T>((resolve, reject) => {
+      this.#resolves[id] = resolve as Resume;
+      this.#rejects[id] = reject;
+    });
+    this.#pending++;
+    if (signal !== undefined) {
+      const onAbort = (): void => this.#abort(id, signal);
+      signal.addEventListener("abort", onAbort, { once: true });
+      this.#waiters.set(id, { signal, onAbort });
+    }
+    return promise;
+  }
+
+  /** The signal fired: cancel the thread if it is still queued. */
+  #abort(id: number, signal: AbortSignal): void {
+    this.#waiters.delete(id);
+    if (this.#context.ended !== undefined) return;
+    let cancelled = false;
+    try {
+      cancelled = this.#context.run("abort", (core) => core.mvar_cancel(id) !== 0);
+    } catch {
+      // The runtime died meanwhile; its end() settles the thread.
+      return;
+    }
+    if (!cancelled) return;
+    const reject = this.#take(id);
+    this.scheduler.wake(reject, signal.reason);
+  }
+
+  /** Removes thread id's entries; returns its reject function. */
+  #take(id: number): Resume {
+    const reject = this.#rejects[id]!;
+    this.#resolves[id] = undefined;
+    this.#rejects[id] = undefined;
+    this.#pending--;
+    return reject;
+  }
+
+  /**
+   * The core's memory as u32 words, re-made when memory grows: growing
+   * detaches the old buffer, and a view of a detached buffer has length 0
+   * (cheaper to test than reading memory.buffer on every operation).
+   */
+  #words(core: CoreExports): Uint32Array {
+    let words = this.#memoryWords;
+    if (words === undefined || words.length === 0) {
+      words = new Uint32Array(core.memory.buffer);
+      this.#memoryWords = words;
+    }
+    return words;
+  }
+
+  /**
+   * After an MVar operation: read its mailbox (assembly/mvar.ts) and do what
+   * it asks; anything beyond threads goes to the heap's own poll. Returns the
+   * id of the thread the operation blocked, if it did.
+   */
+  afterOp(core: CoreExports): number {
+    const words = this.#words(core);
+    const box = this.#box;
+    const poll = words[box + BOX_POLL]!;
+    if (poll !== 0) {
+      if ((poll & POLL_WOKEN) !== 0) this.#drainFrom(core, words[box + BOX_WAKE]!, words[box + BOX_WAKE_LENGTH]!);
+      if ((poll & POLL_CHAOS) !== 0) this.armChaos(core);
+      if ((poll & POLL_HEAP) !== 0) afterAllocation(this.#context, core);
+    }
+    return words[box + BOX_BLOCKED]!;
+  }
+
+  /**
+   * Hands every thread the core woke since the last drain to the scheduler,
+   * in the order they were woken. Called after every core call that may have
+   * woken or collected (heap-poll.ts).
+   */
+  drain(core: CoreExports): void {
+    const n = core.mvar_woken_length() >>> 0;
+    if (n !== 0) this.#drainFrom(core, core.mvar_woken_address() >>> 0, n);
+  }
+
+  #drainFrom(core: CoreExports, address: number, n: number): void {
+    const at = address >>> 2;
+    // Decoding a block makes a handle, which may grow memory and detach any
+    // view: #words is asked again after every decode.
+    if (n === 1) {
+      // The common case (a hand-off): no arrays.
+      let words = this.#words(core);
+      const id = words[at + WAKE_ID]!;
+      const ok = words[at + WAKE_STATE] === STATE_WOKEN;
+      const arg = this.#wakeArg(core, id, words[at + WAKE_STATE]!, words[at + WAKE_VALUE]!);
+      words = this.#words(core);
+      words[this.#box + BOX_WAKE_LENGTH] = 0;
+      this.#deliver(id, ok, arg);
+      return;
+    }
+    // Values are decoded before the list is cleared, and decoding allocates
+    // nothing in the heap, so the words stay valid throughout.
+    const ids = new Array<number>(n);
+    const args = new Array<unknown>(n);
+    const ok = new Array<boolean>(n);
+    for (let i = 0; i < n; i++) {
+      const words = this.#words(core);
+      const w = at + i * WAKE_WORDS;
+      ids[i] = words[w + WAKE_ID]!;
+      ok[i] = words[w + WAKE_STATE] === STATE_WOKEN;
+      args[i] = this.#wakeArg(core, ids[i]!, words[w + WAKE_STATE]!, words[w + WAKE_VALUE]!);
+    }
+    // The list is drained: its length lives in the mailbox (assembly/mvar.ts).
+    this.#words(core)[this.#box + BOX_WAKE_LENGTH] = 0;
+    for (let i = 0; i < n; i++) this.#deliver(ids[i]!, ok[i]!, args[i]);
+  }
+
+  /** What thread `id`'s promise settles with. */
+  #wakeArg(core: CoreExports, id: number, state: number, value: number): unknown {
+    if (state === STATE_WOKEN) return value === VALUE_NONE ? undefined : decode(this.#context, core, value);
+    if (state === STATE_DEADLOCKED) {
+      this.#deadlocked++;
+      return new BlockedIndefinitelyError();
+    }
+    throw new Error(`Threads.drain: thread ${id} woke in state ${state}, which the host does not know`);
+  }
+
+  #deliver(id: number, ok: boolean, arg: unknown): void {
+    if (this.#waiters.size !== 0) {
+      const waiter = this.#waiters.get(id);
+      if (waiter !== undefined) {
+        waiter.signal.removeEventListener("abort", waiter.onAbort);
+        this.#waiters.delete(id);
+      }
+    }
+    const resume = ok ? this.#resolves[id] : this.#rejects[id];
+    if (resume === undefined) {
+      // Only a corrupt heap gets here (a stale queue entry woken: the
+      // mvar-pop fault shows it). Report it where the operation can see it.
+      throw new SanityError("threads", `Threads.drain: the core woke thread ${id}, which no pending operation of the host owns: a queue entry outlived its thread (the heap is corrupt)`, 0, id);
+    }
+    this.#resolves[id] = undefined;
+    this.#rejects[id] = undefined;
+    this.#pending--;
+    this.#scheduler.wake(resume, arg);
+  }
+
+  /**
+   * Schedules one major collection in a later turn; while `notYet()` holds
+   * (a handle still to be released) it waits, up to DEADLOCK_CHECK_TURNS
+   * turns. See Note [Deadlock checks].
+   */
+  scheduleDeadlockCheck(notYet: () => boolean, collect: () => void): void {
+    if (this.#checkScheduled || this.#pending === 0) return;
+    this.#checkScheduled = true;
+    let turns = 0;
+    const check = (): void => {
+      if (this.#context.ended !== undefined || this.#pending === 0) {
+        this.#checkScheduled = false;
+        return;
+      }
+      try {
+        if (notYet() && ++turns < DEADLOCK_CHECK_TURNS) {
+          setImmediate(check);
+          return;
+        }
+        this.#checkScheduled = false;
+        collect();
+      } catch {
+        // A trap or a sanity failure here surfaces on the next operation.
+        this.#checkScheduled = false;
+      }
+    };
+    setImmediate(check);
+  }
+
+  /** True once end() ran: the cycle is over (exit, restart or a trap), `core` must not be called. */
+  get ended(): boolean {
+    return this.#ended;
+  }
+
+  /** The cycle ended: every thread still waiting is rejected with `error`. */
+  end(error: UnloadableError = new ShutdownError("MVar operation")): number {
+    this.#ended = true;
+    let settled = 0;
+    for (let id = 0; id < this.#rejects.length; id++) {
+      if (this.#rejects[id] === undefined) continue;
+      const waiter = this.#waiters.get(id);
+      if (waiter !== undefined) waiter.signal.removeEventListener("abort", waiter.onAbort);
+      this.scheduler.wake(this.#take(id), error);
+      settled++;
+    }
+    this.#waiters.clear();
+    return settled;
+  }
+}
+
+const threadsOfContext = new WeakMap<HeapContext, Threads>();
+
+/** Creates the threads of a new runtime cycle (runtime.ts, at init). */
+export function attachThreads(context: HeapContext, core: CoreExports, seed: number | undefined): Threads {
+  const threads = new Threads(context, core, seed);
+  threadsOfContext.set(context, threads);
+  return threads;
+}
+
+/** The threads of a runtime cycle (attachThreads made them at init). */
+export function threadsOf(context: HeapContext): Threads {
+  const threads = threadsOfContext.get(context);
+  if (threads === undefined) throw new Error("threadsOf: this runtime cycle has no threads (attachThreads runs at init)");
+  return threads;
+}

@@ -1,0 +1,26 @@
+// The shutdown check (UNLOADABLE_SHUTDOWN_CHECK=1, src/shutdown-check.ts):
+// what it counts as broken. `npm run test:shutdown-check` runs the whole
+// suite with it on; here its rules are checked directly.
+
+import { expect, test } from "vitest";
+import { Runtime, type ShutdownReport } from "../src/index.js";
+import { exitProblems } from "../src/shutdown-check.js";
+
+async function cleanReport(): Promise<ShutdownReport> {
+  const rt = await Runtime.start();
+  rt.custom(1, () => {});
+  return rt.shutdown();
+}
+
+test("a clean exit breaks nothing", async () => {
+  const report = await cleanReport();
+  expect(exitProblems(report, { createdCount: 1, finalisedCount: 1, duplicates: 0 })).toEqual([]);
+});
+
+test("each broken promise is named: not finalised, finalised twice, unfinalised at destroy, pool not empty", async () => {
+  const report = await cleanReport();
+  expect(exitProblems(report, { createdCount: 3, finalisedCount: 2, duplicates: 0 })).toEqual(["3 custom block(s) were made but 2 finalised"]);
+  expect(exitProblems(report, { createdCount: 2, finalisedCount: 2, duplicates: 1 })).toEqual(["1 custom block finaliser(s) came up to run a second time"]);
+  expect(exitProblems({ ...report, customBlocksUnfinalised: 4 }, undefined)).toEqual(["4 custom block(s) were still unfinalised when the pool was destroyed"]);
+  expect(exitProblems({ ...report, leakedBlocks: 1, leakedBytes: 65536 }, undefined)).toEqual(["the pool still counted 1 block(s) / 65536 byte(s) after destroy"]);
+});

@@ -83,6 +83,11 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     if (!knownOptions.has(key)) {
       throw new ArgumentError(`Runtime.start: unknown option '${key}'; known options are ${[...knownOptions].join(", ")}`);
     }
+    // `??` below would read null as "use the default": refuse it instead, so a
+    // null that was meant as a value does not pass silently.
+    if (given[key] === null) {
+      throw new ArgumentError(`Runtime.start: option '${key}' is null; leave it out (or pass undefined) for the default`);
+    }
   }
   const maxHeap = given.maxHeap ?? UNLIMITED_HEAP;
   if (typeof maxHeap !== "number" || !Number.isSafeInteger(maxHeap) || maxHeap < 0 || maxHeap > UNLIMITED_HEAP) {

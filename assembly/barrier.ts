@@ -1,11 +1,15 @@
 // The write barrier and the remembered sets (GHC's mut lists): which objects
 // of an old generation may point into a younger one.
 //
-// A remembered set, per generation g > 0 (pool memory, grown by doubling):
+// A remembered set, per generation g > 0: a vector (heap/vec.ts) of u32
+// object addresses, its descriptor the g-th of one static array:
 //
-//   ┌────────┬────────┬─────┬──────────┬─────────────┐
-//   │ obj 0  │ obj 1  │ …   │ obj n-1  │ capacity …  │   u32 object addresses
-//   └────────┴────────┴─────┴──────────┴─────────────┘
+//   sets ┌──────────────┬──────────────┬─────┬──────────────────────────────┐
+//        │ descriptor 0 │ descriptor 1 │ …   │ descriptor MAX_GENERATIONS-1 │
+//        └──────────────┴──────────────┴─────┴──────────────────────────────┘
+//   set g ┌────────┬────────┬─────┬──────────┬─────────────┐
+//         │ obj 0  │ obj 1  │ …   │ obj n-1  │ capacity …  │
+//         └────────┴────────┴─────┴──────────┴─────────────┘
 //
 // Note [The remembered-set rule]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -21,42 +25,31 @@
 // roots; scavenging an object decides again whether it must stay recorded
 // (scavenge.ts). Major collections start them over. sanity.ts re-checks it.
 
-import { metaResize } from "./heap/meta";
+import { VEC_BYTES, VEC_ALIGN, vecLength, vecCapacity, vecGet, vecSet, vecPush, vecReserve, vecTruncate, vecReset } from "./heap/vec";
 import { faultOn, FAULT_BARRIER_SKIP_YOUNG } from "./faults";
 import { inNursery } from "./heap/nursery";
 import {
   infoOf, setInfo, isPointer, genOfInfo, REMEMBERED, GEN_MASK, MAX_GENERATIONS, fieldAddr,
 } from "./heap/layout";
 
-@inline const RS_PTR: usize = 0;
-@inline const RS_LEN: usize = RS_PTR + sizeof<u32>();
-@inline const RS_CAP: usize = RS_LEN + sizeof<u32>();
-@inline const RS_RECORD: usize = RS_CAP + sizeof<u32>();
-@inline const RS_ENTRY: usize = sizeof<u32>();
+/** A set's first storage: sets started at 256 entries before they were vectors (vec.ts starts at 64); kept, so bookkeeping blocks are placed as before. */
 @inline const RS_INITIAL_CAP: u32 = 256;
 
-const sets: usize = memory.data(<i32>(RS_RECORD * <usize>MAX_GENERATIONS), 16);
+const sets: usize = memory.data(VEC_BYTES * MAX_GENERATIONS, VEC_ALIGN);
 
-@inline function rs(g: i32): usize { return sets + <usize>g * RS_RECORD; }
+@inline function rs(g: i32): usize { return sets + <usize>g * <usize>VEC_BYTES; }
 
-export function remsetLength(g: i32): u32 { return load<u32>(rs(g), RS_LEN); }
-export function remsetAt(g: i32, i: u32): usize { return <usize>load<u32>(<usize>load<u32>(rs(g), RS_PTR) + <usize>i * RS_ENTRY); }
-export function remsetSetAt(g: i32, i: u32, obj: usize): void { store<u32>(<usize>load<u32>(rs(g), RS_PTR) + <usize>i * RS_ENTRY, <u32>obj); }
-export function remsetTruncate(g: i32, n: u32): void { store<u32>(rs(g), n, RS_LEN); }
+export function remsetLength(g: i32): u32 { return vecLength(rs(g)); }
+export function remsetAt(g: i32, i: u32): usize { return <usize>vecGet(rs(g), i); }
+export function remsetSetAt(g: i32, i: u32, obj: usize): void { vecSet(rs(g), i, <u32>obj); }
+export function remsetTruncate(g: i32, n: u32): void { vecTruncate(rs(g), n); }
 
 /** Marks `obj` (of generation g > 0) dirty and puts it on g's set. */
 export function remember(obj: usize, g: i32): void {
   setInfo(obj, infoOf(obj) | REMEMBERED);
   let r = rs(g);
-  let len = load<u32>(r, RS_LEN);
-  let cap = load<u32>(r, RS_CAP);
-  if (len == cap) {
-    cap = cap == 0 ? RS_INITIAL_CAP : cap << 1;
-    store<u32>(r, <u32>metaResize(<usize>load<u32>(r, RS_PTR), <usize>cap * RS_ENTRY), RS_PTR);
-    store<u32>(r, cap, RS_CAP);
-  }
-  store<u32>(<usize>load<u32>(r, RS_PTR) + <usize>len * RS_ENTRY, <u32>obj);
-  store<u32>(r, len + 1, RS_LEN);
+  if (vecCapacity(r) == 0) vecReserve(r, RS_INITIAL_CAP);
+  vecPush(r, <u32>obj);
 }
 
 /**
@@ -92,5 +85,5 @@ function barrierRecord(obj: usize, g: i32, value: u32): void {
 
 /** After shutdown: the pool destroy freed the arrays. */
 export function remsetsReset(): void {
-  memory.fill(sets, 0, RS_RECORD * <usize>MAX_GENERATIONS);
+  for (let g: i32 = 0; g < MAX_GENERATIONS; g++) vecReset(rs(g));
 }

@@ -4,12 +4,18 @@
 // bench/rows/heap.ts only; nothing in the runtime calls them.
 //
 //   binary-trees   the Benchmarks Game program on heap blocks {left, right}
-//   nursery        n two-field blocks through allocBlock2, garbage at once;
-//                  its peer, the same header and fields bump-written into a
+//   nursery        n two-field blocks, garbage at once, the heap pointer held
+//                  in a local (Note [Hp in a local], heap/nursery.ts); its
+//                  peer, the same header and fields bump-written into a
 //                  buffer of the nursery's size
 //   survival       a mutator of which a fixed share of the allocation stays
 //                  live for one nursery's worth of allocation, run one minor
 //                  collection at a time so the host can read each pause
+//
+// binary-trees and nursery allocate as compiled code would: the nursery's Hp
+// in a local, taken once per run with nurseryHp and handed back at the end
+// and on every failed heap check (hpRefill, which may collect). survival
+// allocates through allocBlock2, the path the host's exports take.
 //
 // A tree node is a block of two fields, tag TREE_TAG:
 //
@@ -32,21 +38,30 @@
 // Every allocation may collect, and a collection moves every live object and
 // knows only the roots (handles, the root stack). So a pointer this code still
 // needs after an allocation is pushed on the root stack before it and popped
-// (updated) after; allocBlock2 does that itself for its own two arguments. In
-// bottomUpTree the left subtree waits on the root stack while the right one is
-// built; the long-lived tree waits there through the whole run; the survival
-// window is a handle, re-read after every allocation.
+// (updated) after; allocBlock2 does that itself for its own two arguments, and
+// nodeSlow for a node's. In bottomUpTree the left subtree waits on the root
+// stack while the right one is built; the long-lived tree waits there through
+// the whole run; the survival window is a handle, re-read after every
+// allocation.
+//
+// Note [Hp through the recursion]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// binary-trees holds the nursery's Hp in a local for the whole run (Note [Hp
+// in a local], heap/nursery.ts), and bottomUpTree recurses: so Hp is threaded
+// through it, an argument in and the result out, as GHC passes Hp in a
+// register across calls. A function returns one value, and the tree it built
+// is then known without a second one: the root is allocated after both
+// subtrees, so it is the last object below the returned Hp (lastNode). That
+// holds across a collection too: a refill hands back the node's own address.
 
-import { allocBlock, allocBlock2, getField, setField } from "./heap/alloc";
+import { allocBlock, allocBlock2, getField, setField, initBlock2, hpRefill, BLOCK2_BYTES } from "./heap/alloc";
 import { rootPush, rootPop } from "./heap/roots";
 import { handleNew, handleGet, handleIsLive } from "./heap/handles";
 import { collectionCount } from "./heap/collect";
 import { bytesCopied } from "./heap/evacuate";
-import { nurserySize, nurseryUsed, nurseryExists } from "./heap/nursery";
+import { nurserySize, nurseryUsed, nurseryExists, nurseryHp, nurserySetHp, hpCheck } from "./heap/nursery";
 import { fail } from "./failure";
-import {
-  intValue, makeInfo, setInfo, setLength, setFieldRaw, KIND_BLOCK, VALUE_NULL, HEADER_SIZE, WORD_SIZE,
-} from "./heap/layout";
+import { intValue, makeInfo, setInfo, setLength, setFieldRaw, KIND_BLOCK, VALUE_NULL } from "./heap/layout";
 
 // ── binary-trees ──────────────────────────────────────────────────────────────
 
@@ -62,18 +77,40 @@ import {
   store<u32>(out + <usize>line * CHECK_SIZE, check);
 }
 
-@inline function node(left: u32, right: u32): u32 {
-  let p = allocBlock2(TREE_TAG, left, right);
-  if (p == 0) fail("bench_binary_trees: out of heap (maxHeap) while building a tree");
-  return <u32>p;
+/** The node a tree builder made last, below its returned Hp: Note [Hp through the recursion]. */
+@inline function lastNode(hp: usize): u32 { return <u32>(hp - BLOCK2_BYTES); }
+
+/** Node {left, right} at the mutator's hp; returns the new hp. */
+@inline function node(hp: usize, left: u32, right: u32): usize {
+  if (!hpCheck(hp, BLOCK2_BYTES)) return nodeSlow(hp, left, right);
+  initBlock2(hp, TREE_TAG, left, right);
+  return hp + BLOCK2_BYTES;
 }
 
-/** A complete tree of the given depth. See Note [Pointers across a collection]. */
-function bottomUpTree(depth: i32): u32 {
-  if (depth <= 0) return node(VALUE_NULL, VALUE_NULL);
-  rootPush(bottomUpTree(depth - 1));
-  let right = bottomUpTree(depth - 1);
-  return node(rootPop(), right);
+/** The nursery is full: refill (may collect) with both subtrees on the root stack. */
+function nodeSlow(hp: usize, left: u32, right: u32): usize {
+  rootPush(left);
+  rootPush(right);
+  hp = hpRefill(hp, BLOCK2_BYTES);
+  right = rootPop();
+  left = rootPop();
+  if (hp == 0) fail("bench_binary_trees: out of heap (maxHeap) while building a tree");
+  initBlock2(hp, TREE_TAG, left, right);
+  return hp + BLOCK2_BYTES;
+}
+
+/**
+ * A complete tree of the given depth, built from `hp`; returns the new hp,
+ * the tree is lastNode of it. See Notes [Pointers across a collection] and
+ * [Hp through the recursion].
+ */
+function bottomUpTree(depth: i32, hp: usize): usize {
+  if (depth <= 0) return node(hp, VALUE_NULL, VALUE_NULL);
+  hp = bottomUpTree(depth - 1, hp);
+  rootPush(lastNode(hp));
+  hp = bottomUpTree(depth - 1, hp);
+  let right = lastNode(hp);
+  return node(hp, rootPop(), right);
 }
 
 /** Nodes in the tree; allocates nothing, so no pointer needs a root. */
@@ -104,19 +141,27 @@ export function benchBinaryTrees(n: i32, out: usize): f64 {
   }
   let line = 0;
   let total: f64 = 0;
+  // Held to the end: the checks only read fields, and `out` is not nursery.
+  let hp = nurseryHp();
 
-  let stretch = itemCheck(bottomUpTree(maxDepth + 1));
+  hp = bottomUpTree(maxDepth + 1, hp);
+  let stretch = itemCheck(lastNode(hp));
   setCheck(out, line++, stretch);
   total += <f64>stretch;
 
-  rootPush(bottomUpTree(maxDepth)); // the long-lived tree, live to the end
+  hp = bottomUpTree(maxDepth, hp);
+  rootPush(lastNode(hp)); // the long-lived tree, live to the end
   for (let d = TREE_MIN_DEPTH; d <= maxDepth; d += 2) {
     let iterations = 1 << (maxDepth - d + TREE_MIN_DEPTH);
     let check: u32 = 0;
-    for (let i = 0; i < iterations; i++) check += itemCheck(bottomUpTree(d));
+    for (let i = 0; i < iterations; i++) {
+      hp = bottomUpTree(d, hp);
+      check += itemCheck(lastNode(hp));
+    }
     setCheck(out, line++, check);
     total += <f64>check;
   }
+  nurserySetHp(hp);
   let longLived = itemCheck(rootPop());
   setCheck(out, line, longLived);
   total += <f64>longLived;
@@ -127,21 +172,28 @@ export function benchBinaryTrees(n: i32, out: usize): f64 {
 
 /** Tag of the garbage blocks; the same in the heap's and the raw loop's headers. */
 @inline const GARBAGE_TAG: u32 = 3;
-/** A two-field block: header and two value words (alloc.ts's BLOCK2_BYTES). */
-@inline const BLOCK2_BYTES: usize = HEADER_SIZE + 2 * WORD_SIZE;
 
 /**
- * n blocks {i, null} through the heap's allocation fast path, each garbage as
- * soon as the next is made; the nursery fills and is collected (cheaply:
- * nothing survives) as often as n requires. Returns the xor of the addresses.
+ * n blocks {i, null} allocated with the nursery's Hp in a local (Note [Hp in
+ * a local]), each garbage as soon as the next is made; the nursery fills and
+ * is collected (cheaply: nothing survives) as often as n requires. Returns
+ * the xor of the addresses.
  */
 export function benchNurseryAlloc(n: u32): u32 {
   let seen: u32 = 0;
+  let hp = nurseryHp();
   for (let i: u32 = 0; i < n; i++) {
-    let p = allocBlock2(GARBAGE_TAG, intValue(<i32>i), VALUE_NULL);
-    if (p == 0) fail("bench_nursery_alloc: out of heap (maxHeap)");
+    if (!hpCheck(hp, BLOCK2_BYTES)) {
+      // The fields are immediates: no pointer to keep across the collection.
+      hp = hpRefill(hp, BLOCK2_BYTES);
+      if (hp == 0) fail("bench_nursery_alloc: out of heap (maxHeap)");
+    }
+    let p = hp;
+    hp += BLOCK2_BYTES;
+    initBlock2(p, GARBAGE_TAG, intValue(<i32>i), VALUE_NULL);
     seen ^= <u32>p;
   }
+  nurserySetHp(hp);
   return seen;
 }
 

@@ -55,9 +55,15 @@ export function recordFailure(check: u32, message: string, address: usize, kind:
   failedTarget = target;
 }
 
+/** Forgets the record, every field of it (lifecycle.ts: each exit starts clean). */
 export function clearFailure(): void {
   failedCheck = CHECK_NONE;
   failedMessage = null;
+  failedAddress = 0;
+  failedKind = 0;
+  failedGeneration = 0;
+  failedField = 0;
+  failedTarget = 0;
 }
 
 export function failureCheck(): u32 { return failedCheck; }

@@ -13,6 +13,15 @@
  *  GHC 8.10.2's bug; the sanity checker must report the MVar. Test only. */
 @inline export const FAULT_MVAR_POP_NO_BARRIER: u32 = 1 << 2;
 
+/** The collector leaves a traced weak pointer's value at its from-space
+ *  address (weak.ts); the sanity checker must report the weak. Test only. */
+@inline export const FAULT_WEAK_STALE_VALUE: u32 = 1 << 3;
+
+/** The collector leaves a finaliser registration at its object's
+ *  from-space address (finalise.ts); the sanity checker must report the
+ *  table entry. Test only. */
+@inline export const FAULT_FINALISE_STALE_ENTRY: u32 = 1 << 4;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

@@ -109,7 +109,8 @@ export function heap_generation_of(p: usize): i32 { return heapOps.generationOf(
  * Bit 0: dead host references to drain; bit 1: a checker verdict is recorded;
  * bit 2: woken threads to drain (mvar_woken_*); bit 3: the chaos countdown
  * fired and wants re-arming (mvar_chaos_set); bit 4: dead custom blocks to
- * finalise (custom_dead_*). Computed in one place (mvar.ts, pollBits), since
+ * finalise (custom_dead_*); bit 5: finalise/finaliseLast/weak functions due
+ * (finalise_due_*). Computed in one place (mvar.ts, pollBits), since
  * every MVar operation also leaves it in its mailbox.
  */
 export function heap_poll(): u32 {
@@ -195,3 +196,43 @@ export function custom_dead_bytes(): usize { return heapCustom.customDeadBytes()
 export function custom_dead_clear(): void { heapCustom.customDeadClear(); }
 export function custom_finalise_all(): u32 { return heapCustom.customFinaliseAll(); }
 export function rt_unfinalised_customs(): u32 { return lifecycle.unfinalisedCustomsAtExit(); }
+
+// ── finalise / finaliseLast and weak pointers (heap/finalise.ts, heap/weak.ts) ──
+// Registrations and weaks name the host's function indices. Due functions
+// wait in three queues the host drains in order (Note [Finaliser order]):
+// first (pairs index, value), weak (index), last (index).
+import * as heapFinalise from "./heap/finalise";
+import * as heapWeak from "./heap/weak";
+import * as heapVec from "./heap/vec";
+
+/** Registers function `index` for the object handle `slot` holds; traps on a handle that holds no object. */
+export function finalise_register(slot: u32, index: u32, last: bool): void {
+  if (!heapHandles.handleIsLive(slot)) failure.fail("finalise_register: " + slot.toString() + " is not a live handle");
+  let v = heapHandles.handleGet(slot);
+  if (!heapLayout.isPointer(v)) failure.fail("finalise_register: handle " + slot.toString() + " holds no object");
+  heapFinalise.finaliseRegister(<usize>v, index, last);
+}
+export function finalise_due_first_length(): u32 { return heapVec.vecLength(heapFinalise.finaliseFirstDue()) >> 1; }
+export function finalise_due_first_data(): usize { return heapVec.vecData(heapFinalise.finaliseFirstDue()); }
+export function finalise_due_weak_length(): u32 { return heapVec.vecLength(heapFinalise.finaliseWeakDue()); }
+export function finalise_due_weak_data(): usize { return heapVec.vecData(heapFinalise.finaliseWeakDue()); }
+export function finalise_due_last_length(): u32 { return heapVec.vecLength(heapFinalise.finaliseLastDue()); }
+export function finalise_due_last_data(): usize { return heapVec.vecData(heapFinalise.finaliseLastDue()); }
+export function finalise_due_clear(): void { heapFinalise.finaliseDueClear(); }
+/** Shutdown step (1): queues every registration and weak finaliser; how many. */
+export function finalise_all(): u32 { return heapFinalise.finaliseAllRegistered(); }
+export function finalise_registered(last: bool): u32 { return last ? heapFinalise.finaliseRegisteredLast() : heapFinalise.finaliseRegisteredFirst(); }
+export function finalise_queued_total(): u32 { return heapFinalise.finaliseQueuedTotal(); }
+/** A weak pointer from the object in handle `keySlot` to `value`; 0 when out of heap. */
+export function weak_new(keySlot: u32, value: u32, finaliser: u32): u32 {
+  if (!heapHandles.handleIsLive(keySlot)) failure.fail("weak_new: " + keySlot.toString() + " is not a live handle");
+  let key = heapHandles.handleGet(keySlot);
+  if (!heapLayout.isPointer(key)) failure.fail("weak_new: handle " + keySlot.toString() + " holds no object");
+  return <u32>heapWeak.allocWeak(key, value, finaliser);
+}
+export function weak_value(p: usize): u32 { return heapWeak.weakValue(p); }
+export function weak_is_dead(p: usize): bool { return heapWeak.weakIsDead(p); }
+/** Clears the weak now; its finaliser + 1 for the host to run, 0 for none. */
+export function weak_finalize(p: usize): u32 { return heapWeak.weakFinalize(p); }
+export function weak_listed(): u32 { return heapWeak.weaksListed(); }
+export function weak_cleared(): u32 { return heapWeak.weaksCleared(); }

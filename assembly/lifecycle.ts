@@ -26,6 +26,18 @@
 // Steps (0)–(4) are the host's (src/runtime.ts, #exit; docs/finalisers.md):
 // they run host code, which must never run inside the core.
 //
+// Note [Exit clears the failure record]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Every exit starts by forgetting the failure record (failure.ts). A checker
+// verdict belongs to the cycle that recorded it: the host reads it after the
+// call that made it (a SanityError), and by exit that moment has passed. Left
+// in place it would outlive the cycle: recordFailure keeps only the first
+// verdict, so the next cycle's own verdicts would be dropped and every poll
+// would report a failure that cycle never had; and an unmatched exit could
+// not record its own message. Nothing in shutdown records a verdict, so the
+// last exit leaves the record clean; an unmatched exit leaves exactly its
+// own, for the host to read, and the next startup forgets that one too.
+//
 // Note [Restart without growth]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // Every byte the core allocates after init comes from the pool, and TLSF
@@ -41,7 +53,7 @@
 
 import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } from "./pool";
 import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
-import { recordFailure, CHECK_LIFECYCLE } from "./failure";
+import { recordFailure, clearFailure, CHECK_LIFECYCLE } from "./failure";
 import { heapStartup, heapReset } from "./heap/collect";
 import { customLive, customDeadCount } from "./heap/custom";
 
@@ -63,8 +75,10 @@ export function init(): i32 {
 /**
  * Drops a reference; the last one shuts the runtime down. Returns the count
  * left, or EXIT_UNMATCHED (and records why) when no init matches this exit.
+ * See Note [Exit clears the failure record].
  */
 export function exit(): i32 {
+  clearFailure();
   if (refcount == 0) {
     recordFailure(CHECK_LIFECYCLE, "rt_exit: exit without a matching init: the runtime is not initialised (call init first; every init needs exactly one exit)", 0, 0, 0, 0, 0);
     return EXIT_UNMATCHED;
@@ -79,6 +93,7 @@ export function isRunning(): bool { return refcount > 0; }
 export function unfinalisedCustomsAtExit(): u32 { return unfinalisedAtExit; }
 
 function startup(): void {
+  clearFailure();
   poolCreate();
   if (faultOn(FAULT_POOL_LEAK)) poolEscapeBlock(POOL_LEAK_BYTES);
   // The heap as heap_configure set it up; the nursery itself comes with the

@@ -87,6 +87,7 @@
 import { fail, hex, recordFailure, failureCheck, CHECK_FIRST_HEAP, CHECK_NONE } from "./failure";
 import { hostrefsDeadLength } from "./heap/hostrefs";
 import { customDeadCount } from "./heap/custom";
+import { finaliseHasDue } from "./heap/finalise";
 import { storeField } from "./barrier";
 import { faultOn, FAULT_MVAR_POP_NO_BARRIER } from "./faults";
 import { allocObject } from "./heap/alloc";
@@ -95,6 +96,7 @@ import { collect } from "./heap/collect";
 import { rootPush, rootPop } from "./heap/roots";
 import { handleGet, handleIsLive, handleNew, NO_HANDLE } from "./heap/handles";
 import { metaResize } from "./heap/meta";
+import { VEC_BYTES, VEC_ALIGN, vecLength, vecAt, vecPush, vecReset } from "./heap/vec";
 import { evacuate } from "./heap/evacuate";
 import {
   infoOf, setInfo, setLength, makeInfo, HEADER_SIZE, OBJECT_ALIGN_MASK, kindOfInfo, genOfInfo, isForwarded, forwardee, payloadOf, fieldOf, setFieldRaw, isPointer, isInt, isSpecial,
@@ -182,37 +184,31 @@ import {
 //   table ┌──────────┬──────────┬─────┬──────────────┬──────────────┐
 //         │ entry 0  │ free → 5 │ …   │ entry used-1 │ capacity …   │
 //         └──────────┴──────────┴─────┴──────────────┴──────────────┘
+//   A vector (heap/vec.ts): used is its length; a freed slot is reused
+//   before the vector grows.
 
-@inline const SLOT_BYTES: usize = sizeof<u32>();
-@inline const TABLE_INITIAL: u32 = 64;
 @inline const FREE_BIT: u32 = 1;
 
-let table: usize = 0;
-let tableCapacity: u32 = 0;
-let tableUsed: u32 = 0;
+const table: usize = memory.data(VEC_BYTES, VEC_ALIGN);
 /** Index + 1 of the first free slot; 0: none. */
 let freeHead: u32 = 0;
 let blockedCount: u32 = 0;
 /** The id of the thread the last blocking operation blocked. */
 let lastBlocked: u32 = 0;
 
-@inline function slotAddr(i: u32): usize { return table + <usize>i * SLOT_BYTES; }
+@inline function slotAddr(i: u32): usize { return vecAt(table, i); }
 @inline function isFreeSlotWord(w: u32): bool { return (w & FREE_BIT) != 0; }
 
 function threadRegister(entry: usize): u32 {
-  let i: u32;
-  if (freeHead != 0) {
-    i = freeHead - 1;
-    freeHead = load<u32>(slotAddr(i)) >> 1;
-  } else {
-    if (tableUsed == tableCapacity) {
-      tableCapacity = tableCapacity == 0 ? TABLE_INITIAL : tableCapacity << 1;
-      table = metaResize(table, <usize>tableCapacity * SLOT_BYTES);
-    }
-    i = tableUsed++;
-  }
-  store<u32>(slotAddr(i), <u32>entry);
   blockedCount++;
+  if (freeHead == 0) {
+    let i = vecLength(table);
+    vecPush(table, <u32>entry);
+    return i;
+  }
+  let i = freeHead - 1;
+  freeHead = load<u32>(slotAddr(i)) >> 1;
+  store<u32>(slotAddr(i), <u32>entry);
   return i;
 }
 
@@ -224,13 +220,13 @@ function threadRelease(i: u32): void {
 
 /** The queue entry of blocked thread `id`, or 0 when it is not blocked. */
 export function threadEntry(id: u32): usize {
-  if (id >= tableUsed) return 0;
+  if (id >= vecLength(table)) return 0;
   let w = load<u32>(slotAddr(id));
   return isFreeSlotWord(w) ? 0 : <usize>w;
 }
 
 export function threadsBlocked(): u32 { return blockedCount; }
-export function threadsUsed(): u32 { return tableUsed; }
+export function threadsUsed(): u32 { return vecLength(table); }
 
 // ── the mailbox ──────────────────────────────────────────────────────────────
 // Each operation that may block, wake or allocate ends by writing what the
@@ -251,6 +247,7 @@ export function threadsUsed(): u32 { return tableUsed; }
 @inline export const POLL_WOKEN: u32 = 1 << 2;
 @inline export const POLL_CHAOS: u32 = 1 << 3;
 @inline export const POLL_DEAD_CUSTOMS: u32 = 1 << 4;
+@inline export const POLL_FINALISERS: u32 = 1 << 5;
 
 @inline const BOX_POLL: usize = 0;
 @inline const BOX_BLOCKED: usize = BOX_POLL + sizeof<u32>();
@@ -265,12 +262,12 @@ export function mailboxAddress(): usize { return mailbox; }
 /**
  * What the host must look at after a core call (heap_poll): dead host
  * references, a checker verdict, woken threads, chaos to re-arm, dead custom
- * blocks to finalise.
+ * blocks to finalise, finalise/finaliseLast/weak functions due.
  */
 export function pollBits(): u32 {
   return (hostrefsDeadLength() != 0 ? POLL_DEAD_HOSTREFS : 0) | (failureCheck() != CHECK_NONE ? POLL_FAILURE : 0)
     | (wakeLength() != 0 ? POLL_WOKEN : 0) | (chaosFired ? POLL_CHAOS : 0)
-    | (customDeadCount() != 0 ? POLL_DEAD_CUSTOMS : 0);
+    | (customDeadCount() != 0 ? POLL_DEAD_CUSTOMS : 0) | (finaliseHasDue() ? POLL_FINALISERS : 0);
 }
 
 @inline function publish(): void {
@@ -280,7 +277,9 @@ export function pollBits(): u32 {
 }
 
 // ── the wake list ────────────────────────────────────────────────────────────
-// Triples (id, state, value), appended in the order threads are woken.
+// Triples (id, state, value), appended in the order threads are woken. Not
+// a vector (heap/vec.ts): its length counts triples and lives in the mailbox,
+// where the host clears it (Note [The wake list]).
 //
 //   wake ┌──────┬───────┬───────┬──────┬───────┬───────┬─────┐
 //        │ id 0 │ state │ value │ id 1 │ state │ value │ …   │
@@ -648,7 +647,7 @@ export function mvarRootsEvacuate(major: bool): void {
     store<u32>(a, evacuate(load<u32>(a), 0));
   }
   if (major) return;
-  for (let i: u32 = 0; i < tableUsed; i++) {
+  for (let i: u32 = 0, used = vecLength(table); i < used; i++) {
     let a = slotAddr(i);
     let w = load<u32>(a);
     if (!isFreeSlotWord(w)) store<u32>(a, evacuate(w, 0));
@@ -667,7 +666,7 @@ export function mvarThreadsAfterScan(major: bool): u32 {
   // A minor collection evacuated every slot as a root: all are up to date.
   if (!major) return 0;
   let deadlocked: u32 = 0;
-  for (let i: u32 = 0; i < tableUsed; i++) {
+  for (let i: u32 = 0, used = vecLength(table); i < used; i++) {
     let a = slotAddr(i);
     let w = load<u32>(a);
     if (isFreeSlotWord(w)) continue;
@@ -744,7 +743,7 @@ export function mvarQueueCheck(mv: usize): bool {
  */
 export function mvarThreadsCheck(isObject: (p: usize) => bool): bool {
   let live: u32 = 0;
-  for (let i: u32 = 0; i < tableUsed; i++) {
+  for (let i: u32 = 0, used = vecLength(table); i < used; i++) {
     let w = load<u32>(slotAddr(i));
     if (isFreeSlotWord(w)) continue;
     live++;
@@ -765,9 +764,7 @@ export function mvarThreadsCheck(isObject: (p: usize) => bool): bool {
 
 /** After shutdown: the pool destroy freed the table and the wake list. */
 export function mvarReset(): void {
-  table = 0;
-  tableCapacity = 0;
-  tableUsed = 0;
+  vecReset(table);
   freeHead = 0;
   blockedCount = 0;
   lastBlocked = 0;

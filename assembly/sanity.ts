@@ -44,11 +44,14 @@ import { handlesUsed, handlesCapacity, handlesLive, handlesFreeHead, handleWord,
 import { rootDepth, rootAt } from "./heap/roots";
 import { hostrefsLive, hostrefAt } from "./heap/hostrefs";
 import { customLive, customAt } from "./heap/custom";
+import { weaksListed, weakAt, weakKey, weakValue, weakIsDead } from "./heap/weak";
+import { finaliseTable, finaliseFirstDue } from "./heap/finalise";
+import { vecLength, vecGet } from "./heap/vec";
 import { mvarQueueCheck, mvarThreadsCheck } from "./mvar";
 import {
   infoOf, lengthOf, kindOfInfo, genOfInfo, isForwarded, kindIsDefined, kindName, sizeFor, fieldOf,
   ptrFirst, ptrCount, isPointer, isInt, isSpecial, REMEMBERED, RESERVED_MASK, OBJECT_ALIGN, OBJECT_ALIGN_MASK,
-  KIND_BLOCK, KIND_HOSTREF, KIND_MVAR, KIND_CUSTOM, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
+  KIND_BLOCK, KIND_HOSTREF, KIND_MVAR, KIND_CUSTOM, KIND_WEAK, VALUE_NONE, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
 } from "./heap/layout";
 
 @inline export const CHECK_HEAP_OBJECT: u32 = CHECK_FIRST_HEAP;
@@ -61,6 +64,8 @@ import {
 @inline export const CHECK_HEAP_COUNTERS: u32 = CHECK_FIRST_HEAP + 7;
 /** After CHECK_HEAP_MVAR (mvar.ts, + 8). */
 @inline export const CHECK_HEAP_CUSTOMS: u32 = CHECK_FIRST_HEAP + 9;
+@inline export const CHECK_HEAP_WEAKS: u32 = CHECK_FIRST_HEAP + 10;
+@inline export const CHECK_HEAP_FINALISERS: u32 = CHECK_FIRST_HEAP + 11;
 
 /** Generation reported for "not a heap object" targets and roots. */
 @inline const NO_GEN: i32 = -1;
@@ -76,6 +81,7 @@ let memoryEnd: usize = 0;
 let ok = true;
 let hostrefObjects: u32 = 0;
 let customObjects: u32 = 0;
+let liveWeakObjects: u32 = 0;
 
 @inline const COUNTER_TABLE_BYTES: usize = sizeof<u32>() << GEN_BITS;
 const genObjectCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
@@ -145,8 +151,9 @@ export function sanityCheck(): bool {
   memory.fill(genRememberedCount, 0, COUNTER_TABLE_BYTES);
   hostrefObjects = 0;
   customObjects = 0;
+  liveWeakObjects = 0;
 
-  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && walkHeap(PASS_STRUCTURES) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCustoms() && checkCounters() && checkThreads();
+  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && walkHeap(PASS_STRUCTURES) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCustoms() && checkWeaks() && checkFinalisers() && checkCounters() && checkThreads();
 
   heap.free(objects);
   heap.free(remembered);
@@ -195,8 +202,10 @@ function walkRange(pass: i32, p: usize, end: usize, gen: i32, nursery: bool): bo
       if ((info & REMEMBERED) != 0) bump(genRememberedCount, gen, 1);
       if (kindOfInfo(info) == KIND_HOSTREF) hostrefObjects++;
       if (kindOfInfo(info) == KIND_CUSTOM) customObjects++;
+      if (kindOfInfo(info) == KIND_WEAK && !weakIsDead(p)) liveWeakObjects++;
     } else if (pass == PASS_FIELDS) {
       if (!checkFields(p, info, gen)) return false;
+      if (kindOfInfo(info) == KIND_WEAK && !checkWeakFields(p)) return false;
     } else if (kindOfInfo(info) == KIND_MVAR && !mvarQueueCheck(p)) {
       ok = false;
       return false;
@@ -311,6 +320,59 @@ function checkCustoms(): bool {
     if (kindOfInfo(infoOf(obj)) != KIND_CUSTOM) return report(CHECK_HEAP_CUSTOMS, "entry " + i.toString() + " of the custom-block list is not a custom block", obj, -1, NO_GEN);
   }
   if (n != customObjects) return report(CHECK_HEAP_CUSTOMS, "the custom-block list holds " + n.toString() + " objects but the heap " + customObjects.toString(), 0, -1, NO_GEN);
+  return true;
+}
+
+/**
+ * A weak's own fields, which the kinds table leaves out (Note [Weak fields
+ * are not scanned], weak.ts): values pointing at live objects, never at a
+ * from-space copy; "none" in both once it is dead. No remembered-set rule:
+ * the collector visits every weak.
+ */
+function checkWeakFields(w: usize): bool {
+  let key = weakKey(w);
+  let value = weakValue(w);
+  if (weakIsDead(w)) {
+    if (key != VALUE_NONE || value != VALUE_NONE) return report(CHECK_HEAP_WEAKS, "a dead weak still holds its key or value", w, key != VALUE_NONE ? 0 : 1, NO_GEN);
+    return true;
+  }
+  if (!isPointer(key) || !isObject(<usize>key)) return report(CHECK_HEAP_WEAKS, "the key is " + hex(key) + ", which is no live object's header", w, 0, NO_GEN);
+  if (!isValue(value)) return report(CHECK_HEAP_WEAKS, "the value holds " + hex(value) + ", which is no value", w, 1, NO_GEN);
+  if (isPointer(value) && !isObject(<usize>value)) return report(CHECK_HEAP_WEAKS, "the value points at " + hex(value) + ", which is no live object's header", w, 1, NO_GEN);
+  return true;
+}
+
+/** A weak off the list would never be cleared nor finalised. */
+function checkWeaks(): bool {
+  let n = weaksListed();
+  let live: u32 = 0;
+  for (let i: u32 = 0; i < n; i++) {
+    let w = weakAt(i);
+    if (!isObject(w)) return report(CHECK_HEAP_WEAKS, "entry " + i.toString() + " of the weak-pointer list is no live object", w, -1, NO_GEN);
+    if (kindOfInfo(infoOf(w)) != KIND_WEAK) return report(CHECK_HEAP_WEAKS, "entry " + i.toString() + " of the weak-pointer list is not a weak pointer", w, -1, NO_GEN);
+    // A weak finalized by the host since the last collection leaves the list at the next one.
+    if (!weakIsDead(w)) live++;
+  }
+  if (live != liveWeakObjects) return report(CHECK_HEAP_WEAKS, "the weak-pointer list holds " + live.toString() + " live weaks but the heap " + liveWeakObjects.toString(), 0, -1, NO_GEN);
+  return true;
+}
+
+/** Every registration names a live object; every value waiting for its function too. */
+function checkFinalisers(): bool {
+  for (let t = 0; t < 2; t++) {
+    let table = finaliseTable(t == 1);
+    let n = vecLength(table);
+    for (let i: u32 = 0; i < n; i += 2) {
+      let obj = <usize>vecGet(table, i);
+      if (!isObject(obj)) return report(CHECK_HEAP_FINALISERS, "registration " + (i >> 1).toString() + " of the " + (t == 1 ? "finaliseLast" : "finalise") + " table names " + hex(obj) + ", which is no live object's header", 0, <i32>(i >> 1), NO_GEN);
+    }
+  }
+  let due = finaliseFirstDue();
+  let n = vecLength(due);
+  for (let i: u32 = 1; i < n; i += 2) {
+    let v = vecGet(due, i);
+    if (!isPointer(v) || !isObject(<usize>v)) return report(CHECK_HEAP_FINALISERS, "the value of due finaliser " + (i >> 1).toString() + " is " + hex(v) + ", which is no live object's header", 0, <i32>(i >> 1), NO_GEN);
+  }
   return true;
 }
 

@@ -159,6 +159,23 @@ export interface CoreExports {
   custom_dead_bytes(): number;
   custom_dead_clear(): void;
   custom_finalise_all(): number;
+  finalise_register(slot: number, index: number, last: number): void;
+  finalise_due_first_length(): number;
+  finalise_due_first_data(): number;
+  finalise_due_weak_length(): number;
+  finalise_due_weak_data(): number;
+  finalise_due_last_length(): number;
+  finalise_due_last_data(): number;
+  finalise_due_clear(): void;
+  finalise_all(): number;
+  finalise_registered(last: number): number;
+  finalise_queued_total(): number;
+  weak_new(keySlot: number, value: number, finaliser: number): number;
+  weak_value(p: number): number;
+  weak_is_dead(p: number): number;
+  weak_finalize(p: number): number;
+  weak_listed(): number;
+  weak_cleared(): number;
   rt_unfinalised_customs(): number;
 }
 
@@ -169,6 +186,10 @@ export const CoreFault = {
   barrierSkipYoung: 1 << 1,
   /** A put pops its MVar's queue head without the write barrier: GHC 8.10.2's bug (test only). */
   mvarPopNoBarrier: 1 << 2,
+  /** The collector leaves a traced weak's value at its from-space address (test only). */
+  weakStaleValue: 1 << 3,
+  /** The collector leaves a finaliser registration at its from-space address (test only). */
+  finaliseStaleEntry: 1 << 4,
 } as const;
 
 /** Which build of the core to load. */

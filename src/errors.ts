@@ -175,7 +175,8 @@ export class LeakError extends UnloadableError {
 }
 
 /** When a finaliser ran: after a collection found its value dead, or at shutdown. */
-export type FinaliserPhase = "collection" | "shutdown";
+/** When a finaliser ran: after a collection, at shutdown, or from `w.finalize()`. */
+export type FinaliserPhase = "collection" | "shutdown" | "finalize";
 
 /**
  * A finaliser threw (or trapped, for a library export). The error is
@@ -192,7 +193,7 @@ export class FinaliserError extends UnloadableError {
 
   constructor(phase: FinaliserPhase, finaliser: string, cause: unknown) {
     const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super("ERR_FINALISER", `finaliser ${finaliser} threw (${phase === "shutdown" ? "at shutdown" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
+    super("ERR_FINALISER", `finaliser ${finaliser} threw (${phase === "shutdown" ? "at shutdown" : phase === "finalize" ? "from Weak.finalize()" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
     this.phase = phase;
     this.finaliser = finaliser;
   }
@@ -205,8 +206,11 @@ export class FinaliserError extends UnloadableError {
  * payload names and return.
  */
 export class FinaliserCallError extends UnloadableError {
-  constructor(operation: string) {
-    super("ERR_IN_FINALISER", `${operation}: called from inside a custom-block finaliser; a custom finaliser cannot allocate on the heap or call back into the runtime. Release the resource its payload names and return (use rt.finalise for finalisers that need the runtime)`);
+  /** `custom`: from a custom-block finaliser; `finaliser`: shutdown or restart from any finaliser. */
+  constructor(operation: string, from: "custom" | "finaliser" = "custom") {
+    super("ERR_IN_FINALISER", from === "custom"
+      ? `${operation}: called from inside a custom-block finaliser; a custom finaliser cannot allocate on the heap or call back into the runtime. Release the resource its payload names and return (use rt.finalise for finalisers that need the runtime)`
+      : `${operation}: called from inside a finaliser; a runtime cannot shut down or restart while its finalisers run (the heap they use would go under them). Call it after the operation that ran them returns (e.g. from setImmediate)`);
   }
 }
 

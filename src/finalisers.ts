@@ -1,6 +1,7 @@
-// The host side of finalisation for one runtime cycle: the table of custom
-// block finalisers the core's blocks name by index, the queue they run from,
-// the libraries the cycle loaded, the errors finalisers threw, and the host's
+// The host side of finalisation for one runtime cycle: the tables of the
+// functions the core names by index (custom block finalisers; finalise,
+// finaliseLast and weak pointers' finalisers), the queue they run from, the
+// libraries the cycle loaded, the errors finalisers threw, and the host's
 // steps of the shutdown order (Note [Shutdown order], assembly/lifecycle.ts).
 //
 // Note [The finaliser queue]
@@ -8,9 +9,11 @@
 // The core never calls host code from inside a collection. A collection moves
 // the dead custom blocks' records to its dead queue (assembly/heap/custom.ts);
 // after the core call that collected returns, the host drains them into this
-// queue (heap-poll.ts) and runs it to the end. The queue never nests: a
-// finaliser that causes more work (a collection, when phase-2 finalisers may
-// allocate) only appends, and the one loop already running picks it up. Each
+// queue (heap-poll.ts) and runs it to the end; so do the finalise,
+// finaliseLast and weak functions a collection found due (Note [Finaliser
+// order], assembly/heap/finalise.ts), drained before the custom blocks. The
+// queue never nests: a finaliser that causes more work (a collection, a new
+// registration) only appends, and the one loop already running picks it up. Each
 // entry's table slot is deleted before it runs, so nothing runs twice; a
 // record naming a slot that is gone is counted as a duplicate (the shutdown
 // check fails on it). A finaliser that throws is reported (FinaliserError to
@@ -18,10 +21,35 @@
 // ShutdownReport) and the rest still run. While a custom finaliser runs,
 // every entry point of the runtime throws FinaliserCallError: like OCaml's
 // custom `finalize`, it may release what its payload names and nothing else.
+// The other functions may use the runtime freely (allocate, collect,
+// register), but not shut it down or restart it: that would tear the heap
+// down under the queue still running.
+//
+// Note [Function slots]
+// ~~~~~~~~~~~~~~~~~~~~~
+// A finalise / finaliseLast registration or a weak finalizer names a slot of
+// the function table, not a serial number: the core drops a registration the
+// moment it queues it (and a weak's finaliser field when it is cleared), so
+// once the host has emptied the slot no core record names it, and the slot
+// is free for the next registration. The table is then as large as what is
+// pending, not as everything registered in a long cycle. A record naming an
+// empty slot is counted in `duplicates`; a record naming a reused slot would
+// run the newer function, whose own record then finds the slot empty and is
+// counted: exactly-once stays observable either way.
+//
+// Note [The value a finalise function receives]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// `rt.finalise(v, f)` calls f with a new handle on v, made when the queue is
+// drained (the core keeps the value as a root until then) and freed when f
+// returns: v is resurrected only if f stores it somewhere reachable (a field
+// of a live block, an MVar), as OCaml's f resurrects v by storing it. A
+// handle f kept past its return would keep v alive at the whim of V8's
+// collector, so it is stale instead (StaleHandleError 'freed').
 
 import type { CoreExports } from "./core.js";
-import { FinaliserError, type FinaliserPhase } from "./errors.js";
-import type { HeapContext } from "./handles.js";
+import { CoreTrapError, FinaliserError, type FinaliserPhase } from "./errors.js";
+import { Handle, withoutBackstop, type HeapContext } from "./handles.js";
+import { decode } from "./values.js";
 import { unloadLibrary, type Library } from "./library.js";
 
 /** A custom block's finaliser as the table keeps it. */
@@ -30,6 +58,18 @@ export interface CustomEntry {
   readonly name: string;
   /** Runs it with the block's payload. */
   readonly run: (payload: number | Uint8Array) => void;
+}
+
+/** What kind of function a FunctionEntry is. */
+export type FunctionKind = "finalise" | "finaliseLast" | "weak";
+
+/** A finalise / finaliseLast / weak finaliser function as the table keeps it. */
+export interface FunctionEntry {
+  readonly kind: FunctionKind;
+  /** For messages: the function's name. */
+  readonly name: string;
+  /** Runs it; `value` only for `finalise` (Note [The value a finalise function receives]). */
+  readonly run: (value?: unknown) => void;
 }
 
 /** What the ShutdownReport lists about one finaliser that threw. Plain data. */
@@ -48,6 +88,12 @@ export interface FinaliserStats {
   readonly customFinalised: number;
   /** Custom blocks not finalised yet: alive, or dead and waiting in a queue. */
   readonly customPending: number;
+  /** finalise / finaliseLast registrations and weak finalisers made this cycle. */
+  readonly functionsRegistered: number;
+  /** Of those, how many have run. */
+  readonly functionsRun: number;
+  /** Of those, how many wait: registered and not due yet, or due and not run yet. */
+  readonly functionsPending: number;
   /** Libraries loaded and not yet unloaded. */
   readonly libraries: number;
   /** Finalisers that threw this cycle. */
@@ -56,6 +102,8 @@ export interface FinaliserStats {
 
 /** The host's shutdown steps, counted for the ShutdownReport. */
 export interface FinalisationReport {
+  readonly finalisersRun: number;
+  readonly finalisersDropped: number;
   readonly customBlocksFinalised: number;
   readonly librariesUnloaded: number;
   readonly finaliserErrors: number;
@@ -78,9 +126,11 @@ const RECORD_ALIGN = 8;
 /** CUSTOM_BYTES in custom.ts: the payload is the bytes. */
 export const CUSTOM_BYTES = 1;
 
+/** A custom block's finaliser with its payload, or a function with the value it receives. */
 interface Job {
+  readonly custom: boolean;
   readonly index: number;
-  readonly payload: number | Uint8Array;
+  readonly payload: unknown;
 }
 
 /** Where errors go; see Note [The finaliser queue]. */
@@ -93,8 +143,17 @@ function warn(error: FinaliserError): void {
 /** Finalisation state of one runtime cycle. See Note [The finaliser queue]. */
 export class Finalisers {
   readonly #onError: FinaliserErrorHandler;
+  readonly #context: HeapContext | undefined;
   readonly #table = new Map<number, CustomEntry>();
   #nextIndex = 0;
+  // Slots the core's registrations name; a slot is reused once its function
+  // has run or was dropped (its registration is gone from the core by then),
+  // so the table stays as small as what is pending. See Note [Function slots].
+  #functions: (FunctionEntry | undefined)[] = [];
+  readonly #freeSlots: number[] = [];
+  #functionsRegistered = 0;
+  #functionsPending = 0;
+  #functionsRun = 0;
   #queue: Job[] = [];
   #head = 0;
   #running = false;
@@ -107,8 +166,14 @@ export class Finalisers {
   #errors = 0;
   readonly #failures: FinaliserFailure[] = [];
 
-  constructor(onError: FinaliserErrorHandler | undefined) {
+  constructor(context: HeapContext | undefined, onError: FinaliserErrorHandler | undefined) {
+    this.#context = context;
     this.#onError = onError ?? warn;
+  }
+
+  /** True while the queue runs (any finaliser): the runtime refuses shutdown and restart. */
+  get running(): boolean {
+    return this.#running;
   }
 
   /** True while a custom finaliser runs: the runtime refuses every call. */
@@ -129,6 +194,37 @@ export class Finalisers {
     this.#table.delete(index);
   }
 
+  /** Records a finalise / finaliseLast / weak function; the slot the core will hold. */
+  registerFunction(entry: FunctionEntry): number {
+    const index = this.#freeSlots.pop() ?? this.#functions.length;
+    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.registerFunction: 2^32 finalisers pending at once; let some values die first");
+    this.#functions[index] = entry;
+    this.#functionsRegistered++;
+    this.#functionsPending++;
+    return index;
+  }
+
+  /** The registration for `index` could not be made in the core (out of heap): forget it. */
+  unregisterFunction(index: number): void {
+    if (this.#takeFunction(index) !== undefined) this.#functionsRegistered--;
+  }
+
+  /** Empties a slot for reuse; its entry, or undefined when it was empty. */
+  #takeFunction(index: number): FunctionEntry | undefined {
+    const entry = this.#functions[index];
+    if (entry === undefined) return undefined;
+    this.#functions[index] = undefined;
+    this.#freeSlots.push(index);
+    this.#functionsPending--;
+    return entry;
+  }
+
+  /** `w.finalize()`: the weak's finaliser runs now, from the queue, once. */
+  runWeakNow(index: number): void {
+    this.#queue.push({ custom: false, index, payload: undefined });
+    this.#run("finalize");
+  }
+
   /** A custom block was made. */
   created(): void {
     this.#created++;
@@ -147,6 +243,26 @@ export class Finalisers {
   afterCollection(core: CoreExports): void {
     this.#drain(core);
     this.#run("collection");
+  }
+
+  /**
+   * Shutdown step (1): one wave of every finalise / finaliseLast
+   * registration and weak finaliser, alive or not (Note [Finaliser order]).
+   * Returns how many ran at this step.
+   */
+  runWave(core: CoreExports): number {
+    const before = this.#functionsRun;
+    core.finalise_all();
+    this.#drain(core);
+    this.#run("shutdown");
+    return this.#functionsRun - before;
+  }
+
+  /** Registrations the wave did not run (made during it); dropped with the heap. */
+  dropFunctions(): number {
+    const dropped = this.#functionsPending;
+    this.#clearFunctions();
+    return dropped;
   }
 
   /**
@@ -172,7 +288,18 @@ export class Finalisers {
   /** The runtime died from a trap: drop everything without running anything. */
   abandon(): void {
     this.unloadLibraries();
+    this.release();
+  }
+
+  /**
+   * The cycle has ended (its report is made): nothing can run any more, so
+   * let go of every function. A function left here (a fault skipped the
+   * wave) may hold handles of this cycle, whose backstop registrations hold
+   * the cycle's context, which holds this: a cycle V8 could never collect.
+   */
+  release(): void {
     this.#table.clear();
+    this.#clearFunctions();
     this.#queue = [];
     this.#head = 0;
   }
@@ -182,6 +309,9 @@ export class Finalisers {
       customCreated: this.#created,
       customFinalised: this.#finalised,
       customPending: this.#table.size,
+      functionsRegistered: this.#functionsRegistered,
+      functionsRun: this.#functionsRun,
+      functionsPending: this.#functionsPending,
       libraries: this.#libraries.length,
       errors: this.#errors,
     };
@@ -197,6 +327,15 @@ export class Finalisers {
     return this.#duplicates;
   }
 
+  /** finalise / finaliseLast / weak functions registered this cycle, and run. */
+  get functionsRegisteredCount(): number {
+    return this.#functionsRegistered;
+  }
+
+  get functionsRunCount(): number {
+    return this.#functionsRun;
+  }
+
   get createdCount(): number {
     return this.#created;
   }
@@ -205,8 +344,10 @@ export class Finalisers {
     return this.#finalised;
   }
 
-  report(customBlocksFinalised: number, librariesUnloaded: number): FinalisationReport {
+  report(finalisersRun: number, finalisersDropped: number, customBlocksFinalised: number, librariesUnloaded: number): FinalisationReport {
     return {
+      finalisersRun,
+      finalisersDropped,
       customBlocksFinalised,
       librariesUnloaded,
       finaliserErrors: this.#errors,
@@ -214,8 +355,36 @@ export class Finalisers {
     };
   }
 
-  /** Copies the core's dead records into the queue and clears the core's. */
+  /**
+   * Copies the core's due functions, then its dead custom blocks, into the
+   * queue, in Note [Finaliser order], and clears the core's queues.
+   */
   #drain(core: CoreExports): void {
+    this.#drainFunctions(core);
+    this.#drainCustoms(core);
+  }
+
+  #drainFunctions(core: CoreExports): void {
+    const firsts = core.finalise_due_first_length() >>> 0;
+    const weaks = core.finalise_due_weak_length() >>> 0;
+    const lasts = core.finalise_due_last_length() >>> 0;
+    if (firsts + weaks + lasts === 0) return;
+    // Handles first: making one never collects, so the words stay valid.
+    const context = this.#context!;
+    if (firsts > 0) {
+      const due = new Uint32Array(core.memory.buffer, core.finalise_due_first_data() >>> 0, 2 * firsts).slice();
+      // Freed by #runFunction, each in a finally (Note [The value a finalise function receives]).
+      withoutBackstop(() => {
+        for (let i = 0; i < due.length; i += 2) this.#queue.push({ custom: false, index: due[i]!, payload: decode(context, core, due[i + 1]!) });
+      });
+    }
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined });
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined });
+    core.finalise_due_clear();
+  }
+
+  /** Copies the core's dead records into the queue and clears the core's. */
+  #drainCustoms(core: CoreExports): void {
     const count = core.custom_dead_count() >>> 0;
     if (count === 0) return;
     const base = core.custom_dead_queue() >>> 0;
@@ -228,7 +397,7 @@ export class Finalisers {
       const payload = (flags & CUSTOM_BYTES) !== 0
         ? new Uint8Array(core.memory.buffer, at + RECORD_BYTES, length).slice()
         : view.getFloat64(at + RECORD_NUMBER, true);
-      this.#queue.push({ index, payload });
+      this.#queue.push({ custom: true, index, payload });
       at += Math.ceil((RECORD_BYTES + length) / RECORD_ALIGN) * RECORD_ALIGN;
     }
     core.custom_dead_clear();
@@ -251,6 +420,10 @@ export class Finalisers {
   }
 
   #runOne(job: Job): void {
+    if (!job.custom) {
+      this.#runFunction(job);
+      return;
+    }
     const entry = this.#table.get(job.index);
     if (entry === undefined) {
       this.#duplicates++;
@@ -260,11 +433,51 @@ export class Finalisers {
     this.#finalised++;
     this.#inCustom = true;
     try {
-      entry.run(job.payload);
+      entry.run(job.payload as number | Uint8Array);
     } catch (thrown) {
       this.#report(new FinaliserError(this.#phase, entry.name, thrown));
     } finally {
       this.#inCustom = false;
+    }
+  }
+
+  #clearFunctions(): void {
+    this.#functions = [];
+    this.#freeSlots.length = 0;
+    this.#functionsPending = 0;
+  }
+
+  #runFunction(job: Job): void {
+    const value = job.payload;
+    const entry = this.#takeFunction(job.index);
+    try {
+      if (entry === undefined) {
+        this.#duplicates++;
+        return;
+      }
+      this.#functionsRun++;
+      try {
+        entry.run(value);
+      } catch (thrown) {
+        // The runtime died under it: that is the caller's error, not the finaliser's.
+        if (thrown instanceof CoreTrapError) throw thrown;
+        this.#report(new FinaliserError(this.#phase, entry.name, thrown));
+      }
+    } finally {
+      // Note [Function slots]
+// ~~~~~~~~~~~~~~~~~~~~~
+// A finalise / finaliseLast registration or a weak finalizer names a slot of
+// the function table, not a serial number: the core drops a registration the
+// moment it queues it (and a weak's finaliser field when it is cleared), so
+// once the host has emptied the slot no core record names it, and the slot
+// is free for the next registration. The table is then as large as what is
+// pending, not as everything registered in a long cycle. A record naming an
+// empty slot is counted in `duplicates`; a record naming a reused slot would
+// run the newer function, whose own record then finds the slot empty and is
+// counted: exactly-once stays observable either way.
+//
+// Note [The value a finalise function receives].
+      if (value instanceof Handle) value.free();
     }
   }
 
@@ -287,7 +500,7 @@ const finalisersOfContext = new WeakMap<HeapContext, Finalisers>();
 
 /** Creates the finalisation state of a new runtime cycle (runtime.ts, at init). */
 export function attachFinalisers(context: HeapContext, onError: FinaliserErrorHandler | undefined): Finalisers {
-  const finalisers = new Finalisers(onError);
+  const finalisers = new Finalisers(context, onError);
   finalisersOfContext.set(context, finalisers);
   return finalisers;
 }
@@ -296,7 +509,7 @@ export function attachFinalisers(context: HeapContext, onError: FinaliserErrorHa
 export function finalisersOf(context: HeapContext): Finalisers {
   let finalisers = finalisersOfContext.get(context);
   if (finalisers === undefined) {
-    finalisers = new Finalisers(undefined);
+    finalisers = new Finalisers(context, undefined);
     finalisersOfContext.set(context, finalisers);
   }
   return finalisers;

@@ -121,6 +121,24 @@ export class HeapContext {
   }
 }
 
+/** Set while handles are made that their maker frees itself (withoutBackstop). */
+let skipBackstop = false;
+
+/**
+ * @internal Runs `make`; the handles it makes are not registered with the
+ * backstop, because the caller frees every one of them itself, in a
+ * `finally` (the values finalise functions receive, src/finalisers.ts): a
+ * registration and unregistration per value would cost more than the rest.
+ */
+export function withoutBackstop<T>(make: () => T): T {
+  skipBackstop = true;
+  try {
+    return make();
+  } finally {
+    skipBackstop = false;
+  }
+}
+
 let slotOfHandle: (handle: Handle, operation: string, user?: HeapContext) => number;
 let contextOfHandle: (handle: Handle) => HeapContext;
 
@@ -128,13 +146,15 @@ let contextOfHandle: (handle: Handle) => HeapContext;
 export class Handle {
   readonly #context: HeapContext;
   readonly #slot: number;
+  readonly #backstopped: boolean;
   #freed = false;
 
   /** @internal Wraps a slot the core just handed out. */
   constructor(context: HeapContext, slot: number) {
     this.#context = context;
     this.#slot = slot;
-    backstop.register(this, { context, slot }, this);
+    this.#backstopped = !skipBackstop;
+    if (this.#backstopped) backstop.register(this, { context, slot }, this);
     context.track(this);
   }
 
@@ -147,7 +167,7 @@ export class Handle {
   free(): void {
     if (this.#freed) return;
     this.#freed = true;
-    backstop.unregister(this);
+    if (this.#backstopped) backstop.unregister(this);
     this.#context.release(this.#slot);
   }
 

@@ -1,5 +1,6 @@
 // After any core call that may have collected: release the host references
-// whose objects died, run the finalisers of dead custom blocks, and surface a
+// whose objects died, run the finalisers a collection found due (dead custom
+// blocks; finalise, finaliseLast and weak functions), and surface a
 // sanity verdict the collector recorded (option `sanity`) as a SanityError.
 
 import type { CoreExports } from "./core.js";
@@ -13,6 +14,7 @@ const POLL_FAILURE = 2;
 const POLL_WOKEN = 4;
 const POLL_CHAOS = 8;
 const POLL_DEAD_CUSTOMS = 16;
+const POLL_FINALISERS = 32;
 
 export function afterAllocation(context: HeapContext, core: CoreExports): void {
   const pending = core.heap_poll();
@@ -23,7 +25,7 @@ export function afterAllocation(context: HeapContext, core: CoreExports): void {
   }
   if ((pending & POLL_DEAD_HOSTREFS) !== 0) drainDeadHostRefs(context, core);
   // Runs their finalisers now, after the collection (Note [The finaliser queue]).
-  if ((pending & POLL_DEAD_CUSTOMS) !== 0) finalisersOf(context).afterCollection(core);
+  if ((pending & (POLL_DEAD_CUSTOMS | POLL_FINALISERS)) !== 0) finalisersOf(context).afterCollection(core);
   if ((pending & POLL_FAILURE) !== 0) throw sanityErrorFrom(core);
 }
 

@@ -4,6 +4,7 @@ export { Runtime } from "./runtime.js";
 export { Block } from "./block.js";
 export { Handle } from "./handles.js";
 export { Custom } from "./custom.js";
+export { Weak } from "./weak.js";
 export type { CustomFinaliser } from "./custom.js";
 export { Library, LibraryFinaliser } from "./library.js";
 export type { LibrarySource, LibraryImports, LoadLibraryOptions } from "./library.js";

@@ -26,7 +26,9 @@ export interface RuntimeOptions {
    * create a pointer from an old object into a younger generation, which the
    * sanity checker must then report (docs/heap.md, "Fault injection").
    * `skipBarrier: 'mvar-pop'` makes a put pop its MVar's queue head without
-   * the barrier, GHC 8.10.2's bug (docs/mvar.md).
+   * the barrier, GHC 8.10.2's bug (docs/mvar.md). `stale` makes the
+   * collector forget to update a weak pointer's value or a finaliser
+   * registration (docs/finalisers.md, "Checks").
    */
   faults?: HeapFaults;
   /**
@@ -48,6 +50,12 @@ export interface RuntimeOptions {
 /** Test-only fault switches of the heap (RuntimeOptions.faults). */
 export interface HeapFaults {
   skipBarrier?: "old-to-young" | "mvar-pop";
+  /**
+   * The collector leaves one kind of reference at its object's from-space
+   * address: a traced weak pointer's value (`'weak-value'`), or a finaliser
+   * registration (`'finaliser-table'`). The sanity checker must report it.
+   */
+  stale?: "weak-value" | "finaliser-table";
 }
 
 export interface ResolvedOptions {
@@ -56,7 +64,7 @@ export interface ResolvedOptions {
   readonly nursery: number;
   readonly generations: number;
   readonly sanity: boolean;
-  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined };
+  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
 }
@@ -121,19 +129,23 @@ export function resolveOptions(options: unknown): ResolvedOptions {
 }
 
 function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
-  if (faults === undefined) return { skipBarrier: undefined };
+  if (faults === undefined) return { skipBarrier: undefined, stale: undefined };
   if (faults === null || typeof faults !== "object" || Array.isArray(faults)) {
     throw new ArgumentError(`Runtime.start: faults must be an object such as { skipBarrier: 'old-to-young' }, got ${describe(faults)}`);
   }
   const given = faults as Record<string, unknown>;
   for (const key of Object.keys(given)) {
-    if (key !== "skipBarrier") throw new ArgumentError(`Runtime.start: unknown fault '${key}'; the known fault is skipBarrier`);
+    if (key !== "skipBarrier" && key !== "stale") throw new ArgumentError(`Runtime.start: unknown fault '${key}'; the known faults are skipBarrier and stale`);
   }
   const skipBarrier = given.skipBarrier;
   if (skipBarrier !== undefined && skipBarrier !== "old-to-young" && skipBarrier !== "mvar-pop") {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
   }
-  return { skipBarrier };
+  const stale = given.stale;
+  if (stale !== undefined && stale !== "weak-value" && stale !== "finaliser-table") {
+    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value' or 'finaliser-table', got ${describe(stale)}`);
+  }
+  return { skipBarrier, stale };
 }
 
 export function describe(value: unknown): string {

@@ -53,6 +53,17 @@ export interface ShutdownReport {
   readonly cycle: number;
   /** Host references (JS values held for the heap) released at the end of the cycle. */
   readonly hostRefsReleased: number;
+  /**
+   * Blocked MVar operations (take, put, read) still waiting at the exit,
+   * rejected with ShutdownError (step 0 of Note [Shutdown order]); aborted
+   * ones are not counted, and a runtime that died from a trap reports 0
+   * (its waiters were rejected with the trap).
+   */
+  readonly pendingOperationsRejected: number;
+  /** finalise / finaliseLast functions and weak finalizers run by the exit's one wave (step 1 of Note [Shutdown order]). */
+  readonly finalisersRun: number;
+  /** Registrations made during that wave and never run (docs/finalisers.md, "Shutdown"). */
+  readonly finalisersDropped: number;
   /** Custom blocks still alive at the exit whose finalisers ran then (step 2 of Note [Shutdown order]). */
   readonly customBlocksFinalised: number;
   /** Custom blocks never finalised when the pool was destroyed: 0 unless shutdown went wrong. */

@@ -3,7 +3,7 @@
 import { CoreFault, instantiateCore, liftString, trapFrom, type CoreExports } from "./core.js";
 import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, OutOfMemoryError, ShutdownError, UnloadableError } from "./errors.js";
 import { Block } from "./block.js";
-import { HeapContext } from "./handles.js";
+import { HeapContext, type Handle } from "./handles.js";
 import { afterAllocation } from "./heap-poll.js";
 import { readHeapStats } from "./heap-stats.js";
 import { sanityErrorFrom } from "./sanity.js";
@@ -14,6 +14,8 @@ import { hostFaultOn } from "./faults.js";
 import { Custom, makeCustom, type CustomFinaliser } from "./custom.js";
 import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, type LoadLibraryOptions } from "./library.js";
 import { attachFinalisers, finalisersOf, type Finalisers } from "./finalisers.js";
+import { registerFinaliser } from "./finalise.js";
+import { makeWeak, type Weak } from "./weak.js";
 import { runExitSteps } from "./shutdown.js";
 import { checkExit, trackRuntime, untrackRuntime } from "./shutdown-check.js";
 import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
@@ -114,6 +116,7 @@ export class Runtime {
    * Throws LeakError (after restarting) if blocks escaped the ring.
    */
   async restart(): Promise<ShutdownReport> {
+    if (this.#finalisers?.running === true) throw new FinaliserCallError("restart", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser");
     const report = this.#guard("restart", (c) => {
       const finished = this.#exit(c, "restarted");
       c.rt_reset();
@@ -133,7 +136,7 @@ export class Runtime {
    */
   shutdown(): Promise<ShutdownReport> {
     // Refused without settling the runtime's one shutdown (Note [The finaliser queue]).
-    if (this.#finalisers?.inCustomFinaliser === true) return Promise.reject(new FinaliserCallError("shutdown"));
+    if (this.#finalisers?.running === true) return Promise.reject(new FinaliserCallError("shutdown", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser"));
     this.#final ??= this.#shutdownOnce();
     return this.#final;
   }
@@ -206,6 +209,36 @@ export class Runtime {
   }
 
   /**
+   * OCaml's Gc.finalise: calls `fn(value)` once, some time after `value` (a
+   * heap object held by a handle) is first found unreachable; `fn` gets a
+   * handle valid for the call and may resurrect the value by storing it.
+   * Several per value; among values dying in one collection, newest
+   * registration first (docs/finalisers.md).
+   */
+  finalise<T extends Handle>(value: T, fn: (value: T) => void): void {
+    registerFinaliser(this.#context("Runtime.finalise"), value, fn, false);
+  }
+
+  /**
+   * OCaml's Gc.finalise_last: calls `fn()` once, after `value` is
+   * unreachable for good (no finalise function resurrected it) and weak
+   * pointers to it are cleared; after every finalise function due with it.
+   */
+  finaliseLast(value: Handle, fn: () => void): void {
+    registerFinaliser(this.#context("Runtime.finaliseLast"), value, fn, true);
+  }
+
+  /**
+   * GHC's mkWeak: a weak pointer from `key` (a heap object held by a handle)
+   * to `value` (any value that can cross; the key itself by default), with
+   * an optional `finalizer` run once when the key dies. The value is
+   * reachable only through a live key. Returns a handle (docs/finalisers.md).
+   */
+  weak<V = unknown>(key: Handle, value?: V, finalizer?: () => void): Weak<V> {
+    return makeWeak<V>(this.#context("Runtime.weak"), key, [...arguments].slice(1));
+  }
+
+  /**
    * Instantiates a wasm library (its bytes or a compiled module) on behalf
    * of this runtime, with `options.imports`. Its exports can finalise custom
    * blocks. It stays loaded until shutdown (or restart), which unloads it
@@ -258,6 +291,8 @@ export class Runtime {
     core.heap_configure(options.nursery, options.generations, options.sanity ? 1 : 0);
     if (options.faults.skipBarrier === "old-to-young") core.fault_set(core.fault_get() | CoreFault.barrierSkipYoung);
     if (options.faults.skipBarrier === "mvar-pop") core.fault_set(core.fault_get() | CoreFault.mvarPopNoBarrier);
+    if (options.faults.stale === "weak-value") core.fault_set(core.fault_get() | CoreFault.weakStaleValue);
+    if (options.faults.stale === "finaliser-table") core.fault_set(core.fault_get() | CoreFault.finaliseStaleEntry);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
     this.#heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap);
@@ -268,16 +303,14 @@ export class Runtime {
   /** Drops every reference the instance holds, so the last exit shuts down. */
   #exit(core: CoreExports, ending: "shutdown" | "restarted" = "shutdown"): ShutdownReport {
     // Threads still waiting can never be woken now: settle them first.
-    if (this.#heap !== undefined) threadsOf(this.#heap).end(new ShutdownError(ending === "shutdown" ? "MVar operation (the runtime shut down while it waited)" : "MVar operation (the runtime restarted while it waited)"));
+    const pendingOperationsRejected = this.#heap === undefined ? 0 : threadsOf(this.#heap).end(new ShutdownError(ending === "shutdown" ? "MVar operation (the runtime shut down while it waited)" : "MVar operation (the runtime restarted while it waited)"));
     // Steps (1)–(4) of Note [Shutdown order] (assembly/lifecycle.ts); (5) is rt_exit.
     const finalisers = this.#finalisers;
     const steps = runExitSteps(finalisers, core, () => this.#heap?.end(ending) ?? 0);
     const faulted = core.fault_get() !== 0 || hostFaultOn("skip-heap-finalisation") || hostFaultOn("unload-libraries-early");
     const peakBytes = core.pool_peak_bytes();
-    // The core keeps only the first failure recorded; clear any earlier
-    // checker verdict so an unmatched exit reports its own message
-    // (test/runtime-errors.test.ts, "unbalanced exits").
-    core.failure_clear();
+    // rt_exit clears any earlier verdict itself, so an unmatched exit reports
+    // its own message (Note [Exit clears the failure record], assembly/lifecycle.ts).
     for (;;) {
       const left = core.rt_exit();
       if (left === 0) break;
@@ -292,10 +325,12 @@ export class Runtime {
       memoryPages: core.memory_pages(),
       cycle: core.rt_cycles(),
       hostRefsReleased: steps.hostRefsReleased,
+      pendingOperationsRejected,
       customBlocksUnfinalised: core.rt_unfinalised_customs(),
-      ...(finalisers?.report(steps.customBlocksFinalised, steps.librariesUnloaded) ?? noFinalisation),
+      ...(finalisers?.report(steps.finalisersRun, steps.finalisersDropped, steps.customBlocksFinalised, steps.librariesUnloaded) ?? noFinalisation),
     };
     this.#checkFailure = checkExit(report, finalisers, faulted);
+    finalisers?.release();
     return report;
   }
 
@@ -361,6 +396,14 @@ export function reseedChaos(rt: Runtime, seed: number): void {
   guardRuntime(rt, "reseedChaos", (core) => threadsOf(contextOfRuntime(rt, "reseedChaos")).reseed(core, seed));
 }
 
+/**
+ * @internal `promise` (I/O the runtime does not control), resumed as a
+ * seeded wake-up of rt's threads (Note [Arrivals from outside], scheduler.ts).
+ */
+export function arrival<T>(rt: Runtime, promise: PromiseLike<T>): Promise<T> {
+  return threadsOf(contextOfRuntime(rt, "arrival")).arrival(promise);
+}
+
 /** @internal Lets the instances kept by the `instance-leak` fault go. */
 export function releaseLeakedInstances(): number {
   const count = leakedInstances.length;
@@ -381,8 +424,8 @@ function poolStats(c: CoreExports): PoolStats {
 }
 
 /** The finaliser figures of an exit that had no finalisation state. */
-const noFinalisation = { customBlocksFinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] } as const;
+const noFinalisation = { finalisersRun: 0, finalisersDropped: 0, customBlocksFinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] } as const;
 
 function deadReport(trap: string): ShutdownReport {
-  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, hostRefsReleased: 0, customBlocksUnfinalised: 0, ...noFinalisation, trap };
+  return { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 0, leakedBytes: 0, peakBytes: 0, memoryPages: 0, cycle: 0, hostRefsReleased: 0, pendingOperationsRejected: 0, customBlocksUnfinalised: 0, ...noFinalisation, trap };
 }

@@ -20,6 +20,8 @@ const checkNames: Record<number, string> = {
   23: "counters",
   24: "mvar",
   25: "customs",
+  26: "weaks",
+  27: "finalisers",
 };
 
 /** First heap check code (CHECK_FIRST_HEAP). */

@@ -18,6 +18,31 @@
 // order they were woken. The same seed and the same program therefore give
 // the same interleaving: the draws are the only source of choice.
 //
+//
+// Note [Arrivals from outside]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A thread that awaits something the runtime does not control (I/O: the
+// pipeline's gunzip runs on libuv's thread pool) resumes whenever the I/O
+// completes, and under chaos that moment falls between the scheduler's turns
+// differently from run to run, so the seed no longer fixes the interleaving.
+// `reserve()` makes such an arrival one more seeded wake-up. The delay is
+// drawn when the thread starts waiting, from the same generator and at the
+// same point in program order as any wake-up, and the reservation takes its
+// place in its turn's bucket then. When the drain reaches it:
+//  - the loop stops there, whether or not the value has arrived, and the
+//    logical turns stop advancing (later turns wait);
+//  - wake-ups drawn "now" by code running meanwhile are delivered at once,
+//    as always;
+//  - the reservation is delivered, and the drain goes on, in a fresh
+//    setImmediate callback once the value has arrived (at once if it
+//    already had): after every microtask the earlier deliveries started.
+// Whether the I/O finished early or late, the same wake-ups have been
+// delivered, in the same order, with the same microtasks run, when the
+// waiting thread resumes: only wall time differs. A reservation always
+// waits at least one turn (a "now" draw could not be held back without
+// holding back every other "now" wake-up). Without a seed nothing is
+// reserved: the arrival is delivered when it comes, like any wake-up.
+//
 //   now queue   ┌─────┬─────┬─────┬─────┐       drained by one loop, in order
 //               │ fn  │ arg │ fn  │ arg │ …
 //               └─────┴─────┴─────┴─────┘
@@ -36,6 +61,17 @@ export const MAX_DEFER_TURNS = 4;
 const DEFER_ODDS = 2;
 const DEFER_ODDS_NOW = 1;
 
+/**
+ * A place in the seeded order for a wake-up from outside the runtime: filled
+ * when the value arrives. See Note [Arrivals from outside].
+ */
+export class Reservation {
+  resume: Resume | undefined = undefined;
+  arg: unknown = undefined;
+  /** @internal Made by Scheduler.reserve. */
+  constructor(readonly scheduler: Scheduler) {}
+}
+
 /** Delivers wake-ups iteratively; seeded delays in chaos mode. See Note [Resume policy]. */
 export class Scheduler {
   readonly #random: Random | undefined;
@@ -49,6 +85,10 @@ export class Scheduler {
   #turnPending = false;
   #delivered = 0;
   #deferred = 0;
+  /** The reservation the drain stopped at (Note [Arrivals from outside]); turns wait while set. */
+  #blockedAt: Reservation | undefined = undefined;
+  /** A setImmediate is queued to deliver #blockedAt. */
+  #arrivalPending = false;
 
   /** @param seed chaos seed; undefined: every wake-up is delivered now. */
   constructor(seed?: number) {
@@ -97,8 +137,10 @@ export class Scheduler {
       this.#now.push(resume, arg);
       return;
     }
-    // The queue is empty whenever no loop runs: deliver this one directly,
-    // as the loop would, with the flag up so anything it wakes is queued.
+    // The queue is empty whenever no loop runs (or it waits behind a
+    // reservation, which a "now" wake-up does not): deliver this one
+    // directly, as the loop would, with the flag up so anything it wakes is
+    // queued.
     this.#draining = true;
     try {
       this.#delivered++;
@@ -106,10 +148,64 @@ export class Scheduler {
     } finally {
       this.#draining = false;
     }
-    if (this.#head < this.#now.length) this.#drain();
+    if (this.#head < this.#now.length && this.#blockedAt === undefined) this.#drain();
   }
 
-  #defer(resume: Resume, arg: unknown, turns: number): void {
+  /**
+   * A place in the seeded order for a wake-up that comes from outside the
+   * runtime (I/O), drawn now; fill() it when the value arrives. Without a
+   * seed, fill() delivers at once. See Note [Arrivals from outside].
+   */
+  reserve(): Reservation {
+    const reservation = new Reservation(this);
+    const random = this.#random;
+    if (random !== undefined) this.#defer(reservation, undefined, 1 + random.nextInt(MAX_DEFER_TURNS));
+    return reservation;
+  }
+
+  /** The value a reservation waited for has arrived: `resume(arg)` is delivered in its place. */
+  fill(reservation: Reservation, resume: Resume, arg: unknown): void {
+    if (!(reservation instanceof Reservation) || reservation.scheduler !== this) {
+      throw new ArgumentError(`Scheduler.fill: ${describe(reservation)} is not a reservation of this scheduler`);
+    }
+    if (reservation.resume !== undefined) throw new ArgumentError("Scheduler.fill: the reservation is already filled");
+    if (typeof resume !== "function") throw new ArgumentError(`Scheduler.fill: resume must be a function, got ${describe(resume)}`);
+    if (this.#random === undefined) {
+      this.wake(resume, arg);
+      return;
+    }
+    reservation.resume = resume;
+    reservation.arg = arg;
+    if (this.#blockedAt === reservation) this.#scheduleArrival();
+  }
+
+  #scheduleArrival(): void {
+    if (this.#arrivalPending) return;
+    this.#arrivalPending = true;
+    setImmediate(this.#deliverArrival);
+  }
+
+  /** The drain stopped at a filled reservation: deliver it and go on. */
+  readonly #deliverArrival = (): void => {
+    this.#arrivalPending = false;
+    const reservation = this.#blockedAt!;
+    this.#blockedAt = undefined;
+    // The reservation is the head of #now; the loop delivers it as any pair.
+    this.#now[this.#head] = reservation.resume;
+    this.#now[this.#head + 1] = reservation.arg;
+    if (!this.#draining) this.#drain();
+    this.#armTurn();
+  };
+
+  /** Queues the next turn if anything waits for one and nothing holds the turns. */
+  #armTurn(): void {
+    if (this.#later.size !== 0 && !this.#turnPending && this.#blockedAt === undefined) {
+      this.#turnPending = true;
+      setImmediate(this.#nextTurn);
+    }
+  }
+
+  #defer(resume: Resume | Reservation, arg: unknown, turns: number): void {
     const due = this.#turn + turns;
     let bucket = this.#later.get(due);
     if (bucket === undefined) {
@@ -118,15 +214,14 @@ export class Scheduler {
     }
     bucket.push(resume, arg);
     this.#deferred++;
-    if (!this.#turnPending) {
-      this.#turnPending = true;
-      setImmediate(this.#nextTurn);
-    }
+    this.#armTurn();
   }
 
   /** One event-loop turn: deliver what is due now, and come back while anything is left. */
   readonly #nextTurn = (): void => {
     this.#turnPending = false;
+    // Turns wait for a reservation the drain stopped at; its delivery re-arms them.
+    if (this.#blockedAt !== undefined) return;
     this.#turn++;
     const bucket = this.#later.get(this.#turn);
     if (bucket !== undefined) {
@@ -134,10 +229,7 @@ export class Scheduler {
       for (let i = 0; i < bucket.length; i++) this.#now.push(bucket[i]);
       if (!this.#draining) this.#drain();
     }
-    if (this.#later.size !== 0 && !this.#turnPending) {
-      this.#turnPending = true;
-      setImmediate(this.#nextTurn);
-    }
+    this.#armTurn();
   };
 
   /**
@@ -150,7 +242,15 @@ export class Scheduler {
     try {
       const now = this.#now;
       while (this.#head < now.length) {
-        const resume = now[this.#head] as Resume;
+        const entry = now[this.#head];
+        // Resume functions are checked to be functions; anything else is a reservation.
+        if (typeof entry !== "function") {
+          // Stop here: See Note [Arrivals from outside].
+          this.#blockedAt = entry as Reservation;
+          if ((entry as Reservation).resume !== undefined) this.#scheduleArrival();
+          return;
+        }
+        const resume = entry as Resume;
         const arg = now[this.#head + 1];
         now[this.#head] = undefined;
         now[this.#head + 1] = undefined;

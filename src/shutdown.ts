@@ -10,6 +10,8 @@ import { hostFaultOn } from "./faults.js";
 
 /** What the host's steps did, for the ShutdownReport. */
 export interface ExitSteps {
+  readonly finalisersRun: number;
+  readonly finalisersDropped: number;
   readonly hostRefsReleased: number;
   readonly customBlocksFinalised: number;
   readonly librariesUnloaded: number;
@@ -25,14 +27,20 @@ export function runExitSteps(finalisers: Finalisers | undefined, core: CoreExpor
   let librariesUnloaded = 0;
   if (finalisers !== undefined && hostFaultOn("unload-libraries-early")) librariesUnloaded += finalisers.unloadLibraries();
   let customBlocksFinalised = 0;
+  let finalisersRun = 0;
+  let finalisersDropped = 0;
   if (finalisers !== undefined && !hostFaultOn("skip-heap-finalisation")) {
-    // (2) every custom block still alive, exactly once; library finalisers
-    // among them still find their library loaded.
+    // (1) one wave of every finalise / finaliseLast registration and weak
+    // finaliser, alive or not; they may still use the heap.
+    finalisersRun = finalisers.runWave(core);
+    finalisersDropped = finalisers.dropFunctions();
+    // (2) every custom block still alive, exactly once (those the wave made
+    // included); library finalisers among them still find their library loaded.
     customBlocksFinalised = finalisers.finaliseAll(core);
   }
   // (3) the JS values the heap held; no finaliser can reach them any more.
   const hostRefsReleased = releaseHostRefs();
   // (4) no finaliser is left to outlive its code.
   if (finalisers !== undefined) librariesUnloaded += finalisers.unloadLibraries();
-  return { hostRefsReleased, customBlocksFinalised, librariesUnloaded };
+  return { finalisersRun, finalisersDropped, hostRefsReleased, customBlocksFinalised, librariesUnloaded };
 }

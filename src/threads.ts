@@ -43,6 +43,8 @@ const STATE_WOKEN = 2;
 const STATE_DEADLOCKED = 4;
 /** VALUE_NONE in assembly/heap/layout.ts: a putter's wake carries no value. */
 const VALUE_NONE = (3 << 3) | 2;
+/** The low bits of a heap word that are zero for a pointer (assembly/heap/layout.ts). */
+const POINTER_MASK = 3;
 /** Mailbox words (BOX_* in assembly/mvar.ts). */
 const BOX_POLL = 0;
 const BOX_BLOCKED = 1;
@@ -51,7 +53,7 @@ const BOX_WAKE_LENGTH = 3;
 /** Poll bits (POLL_* in assembly/mvar.ts): threads', and the heap's own (dead host references, a verdict, dead custom blocks). */
 const POLL_WOKEN = 1 << 2;
 const POLL_CHAOS = 1 << 3;
-const POLL_HEAP = (1 << 0) | (1 << 1) | (1 << 4);
+const POLL_HEAP = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5);
 
 /**
  * Chaos: mean MVar allocations between forced minor collections. Small
@@ -159,6 +161,23 @@ export class Threads {
     return promise;
   }
 
+  /**
+   * `promise` (something outside the runtime: I/O), settled as a wake-up
+   * of this cycle's scheduler: under chaos its place among the other
+   * wake-ups is drawn now, so the seed fixes the interleaving whenever the
+   * I/O completes (Note [Arrivals from outside], scheduler.ts).
+   */
+  arrival<T>(promise: PromiseLike<T>): Promise<T> {
+    const scheduler = this.#scheduler;
+    const reservation = scheduler.reserve();
+    return new Promise<T>((resolve, reject) => {
+      promise.then(
+        (value) => scheduler.fill(reservation, resolve as Resume, value),
+        (error: unknown) => scheduler.fill(reservation, reject, error),
+      );
+    });
+  }
+
   /** The signal fired: cancel the thread if it is still queued. */
   #abort(id: number, signal: AbortSignal): void {
     this.#waiters.delete(id);
@@ -233,10 +252,13 @@ export class Threads {
       // The common case (a hand-off): no arrays.
       let words = this.#words(core);
       const id = words[at + WAKE_ID]!;
-      const ok = words[at + WAKE_STATE] === STATE_WOKEN;
-      const arg = this.#wakeArg(core, id, words[at + WAKE_STATE]!, words[at + WAKE_VALUE]!);
-      words = this.#words(core);
+      const state = words[at + WAKE_STATE]!;
+      const value = words[at + WAKE_VALUE]!;
+      const arg = this.#wakeArg(core, id, state, value);
+      // Only an object's decode makes a handle (and may grow memory).
+      if ((value & POINTER_MASK) === 0) words = this.#words(core);
       words[this.#box + BOX_WAKE_LENGTH] = 0;
+      const ok = state === STATE_WOKEN;
       this.#deliver(id, ok, arg);
       return;
     }

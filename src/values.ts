@@ -4,7 +4,7 @@
 //   true / false / null                       → special immediates
 //   strings                                   → UTF-16 code units (lone surrogates too)
 //   Uint8Array (and subclasses, e.g. Buffer)  → bytes (copied in; a plain Uint8Array copy out)
-//   Block, MVar or Custom of the same cycle   → the object itself
+//   Block, MVar, Custom or Weak of the cycle  → the object itself
 //   anything else but undefined               → a host reference, released when its object dies
 //   undefined                                 → refused (UnrepresentableValueError)
 
@@ -14,6 +14,7 @@ import { Handle, handleSlot, type HeapContext } from "./handles.js";
 import { Block } from "./block.js";
 import { MVar } from "./mvar.js";
 import { Custom } from "./custom.js";
+import { Weak } from "./weak.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -27,8 +28,8 @@ const VALUE_TRUE = (2 << SPECIAL_SHIFT) | SPECIAL_TAG;
 const POINTER_MASK = 3;
 
 /** Object kinds (KIND_* in assembly/heap/layout.ts). */
-export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4, mvar: 5, mvarQueue: 6, tso: 7, custom: 8 } as const;
-const kindNames = ["block", "bytes", "string", "float", "hostref", "mvar", "mvar queue entry", "tso", "custom"];
+export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4, mvar: 5, mvarQueue: 6, tso: 7, custom: 8, weak: 9 } as const;
+const kindNames = ["block", "bytes", "string", "float", "hostref", "mvar", "mvar queue entry", "tso", "custom", "weak"];
 
 export function kindName(kind: number): string {
   return kindNames[kind] ?? `kind#${kind}`;
@@ -114,6 +115,8 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
       return context.hostRefs.get(core.heap_hostref_index(word) >>> 0);
     case Kind.custom:
       return new Custom(context, core.handle_new(word) >>> 0);
+    case Kind.weak:
+      return new Weak(context, core.handle_new(word) >>> 0);
   }
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }

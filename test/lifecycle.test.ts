@@ -9,6 +9,24 @@ const EXIT_UNMATCHED = -1;
 const CHECK_LIFECYCLE = 2;
 const UNLIMITED = 2 ** 32 - 1;
 const UNMATCHED_MESSAGE = /^rt_exit: exit without a matching init: the runtime is not initialised \(call init first; every init needs exactly one exit\)$/;
+const CHECK_RING = 1;
+// Where a block's size word sits, counted back from its payload (assembly/pool.ts's header: next, prev, size, check).
+const SIZE_BEFORE_PAYLOAD = 8;
+
+type Core = ReturnType<typeof instantiateCore>;
+
+/** Overwrites the size word of block `p`: pool_check then finds the bytes counter disagreeing with the ring. */
+function setSizeWord(core: Core, p: number, size: number): void {
+  new DataView(core.memory.buffer).setUint32(p - SIZE_BEFORE_PAYLOAD, size, true);
+}
+
+/** Has pool_check record a verdict on a new block, then mends the block; nobody reads the verdict. */
+function leaveRingVerdict(core: Core): void {
+  const p = core.pool_alloc(16) >>> 0;
+  setSizeWord(core, p, 17);
+  expect(core.pool_check()).toBe(0);
+  setSizeWord(core, p, 16);
+}
 
 test("n nested inits need n exits; only the last one destroys the pool, with everything allocated at every level", () => {
   const core = instantiateCore();
@@ -44,9 +62,10 @@ test("one exit too many after a complete cycle is refused, and init still works 
   expect(core.rt_exit()).toBe(EXIT_UNMATCHED);
   expect(liftString(core.memory, core.failure_message())).toMatch(UNMATCHED_MESSAGE);
   expect(core.rt_cycles()).toBe(1);
-  core.failure_clear();
   expect(core.rt_init()).toBe(1);
   expect(core.pool_is_active()).toBe(1);
+  // The refusal was the host's to read before this cycle; it is not this cycle's verdict.
+  expect(core.failure_check()).toBe(0);
 });
 
 test("after the last exit and reset, the next init starts from scratch in the same instance", () => {
@@ -82,4 +101,32 @@ test("blocks allocated before init are not the runtime's: the last exit leaves t
   expect(core.pool_last_freed_blocks()).toBe(1);
   expect(core.pool_size_of(before)).toBe(128);
   core.pool_free(before);
+});
+
+test("a checker verdict left unread does not outlive its cycle: the next cycle records its own (Note [Exit clears the failure record])", () => {
+  const core = instantiateCore();
+  core.rt_init();
+  leaveRingVerdict(core);
+  expect(core.failure_check()).toBe(CHECK_RING);
+  expect(core.rt_exit()).toBe(0);
+  expect([core.failure_check(), core.failure_message(), core.failure_address(), core.failure_field()]).toEqual([0, 0, 0, 0]);
+  core.rt_reset();
+  core.rt_init();
+  core.pool_alloc(16);
+  const q = core.pool_alloc(32) >>> 0;
+  setSizeWord(core, q, 33);
+  expect(core.pool_check()).toBe(0);
+  expect(liftString(core.memory, core.failure_message())).toMatch(/bytes on the ring \(49\) differ from the bytes counter \(48\)/);
+  setSizeWord(core, q, 32);
+  expect(core.rt_exit()).toBe(0);
+  expect(core.failure_check()).toBe(0);
+});
+
+test("an unmatched exit records its own message even when an unread verdict is on record", () => {
+  const core = instantiateCore();
+  core.pool_create();
+  leaveRingVerdict(core);
+  expect(core.rt_exit()).toBe(EXIT_UNMATCHED);
+  expect(core.failure_check()).toBe(CHECK_LIFECYCLE);
+  expect(liftString(core.memory, core.failure_message())).toMatch(UNMATCHED_MESSAGE);
 });

@@ -4,11 +4,14 @@
 
 import { expect, test } from "vitest";
 import { instantiateCore } from "../src/core.js";
+import { ShutdownError } from "../src/errors.js";
+import { handleSlot } from "../src/handles.js";
 import type { ShutdownReport } from "../src/report.js";
 import { Runtime, withCore } from "../src/runtime.js";
 import { runWorkload } from "./support/workload.js";
 
 const CYCLES = 1000;
+const INT_5 = (5 << 1) | 1;
 
 test("the test processes expose gc(), which the leak checks rely on", () => {
   expect(typeof globalThis.gc).toBe("function");
@@ -64,5 +67,26 @@ test("restarts of the debug build (TLSF's own checks on) never grow memory eithe
     withCore(rt, "workload", (core) => runWorkload(core));
     expect((await rt.restart()).memoryPages).toBe(pages);
   }
+  await rt.shutdown();
+});
+
+test("a heap verdict nobody read before a restart does not surface in the next cycle (Note [Exit clears the failure record])", async () => {
+  const rt = await Runtime.start();
+  const mv = rt.mvar<number>();
+  const taker = mv.take().then(() => undefined, (error: unknown) => error);
+  // A full MVar with a taker waiting: the checker records a verdict, and the host never reads it.
+  withCore(rt, "test", (core) => {
+    core.test_mvar_force_value(handleSlot(mv, "test"), INT_5);
+    expect(core.sanity_check()).toBe(0);
+    expect(core.failure_check()).not.toBe(0);
+  });
+  await rt.restart();
+  expect(await taker).toBeInstanceOf(ShutdownError);
+  expect(withCore(rt, "test", (core) => [core.failure_check(), core.failure_message()])).toEqual([0, 0]);
+  // Each allocation polls the core; a leaked verdict would be thrown here as a SanityError.
+  const next = rt.mvar<number>();
+  await next.put(1);
+  expect(await next.take()).toBe(1);
+  rt.checkSanity();
   await rt.shutdown();
 });

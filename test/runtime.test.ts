@@ -14,7 +14,7 @@ test("a started runtime is running, with an empty pool, no limit and no complete
     memoryPages: coreOf(rt).memory.buffer.byteLength / 65536,
     cycles: 0,
     heap: expect.objectContaining({ collections: { total: 0, minor: 0, major: 0 } }),
-    finalisers: { customCreated: 0, customFinalised: 0, customPending: 0, libraries: 0, errors: 0 },
+    finalisers: { customCreated: 0, customFinalised: 0, customPending: 0, functionsRegistered: 0, functionsRun: 0, functionsPending: 0, libraries: 0, errors: 0 },
   });
   await rt.shutdown();
 });
@@ -39,7 +39,7 @@ test("shutdown reports the blocks and bytes it freed, nothing leaked, and the cy
     core.pool_free(core.pool_alloc(5000));
   });
   const report = await rt.shutdown();
-  expect(report).toEqual({ blocksFreed: 2, bytesFreed: 1024, leakedBlocks: 0, leakedBytes: 0, peakBytes: 6024, memoryPages: expect.any(Number), cycle: 1, hostRefsReleased: 0, customBlocksFinalised: 0, customBlocksUnfinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] });
+  expect(report).toEqual({ blocksFreed: 2, bytesFreed: 1024, leakedBlocks: 0, leakedBytes: 0, peakBytes: 6024, memoryPages: expect.any(Number), cycle: 1, hostRefsReleased: 0, pendingOperationsRejected: 0, finalisersRun: 0, finalisersDropped: 0, customBlocksFinalised: 0, customBlocksUnfinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] });
   expect(report.memoryPages).toBeGreaterThanOrEqual(1);
   expect(rt.state).toBe("shutdown");
   expect(JSON.parse(JSON.stringify(report))).toEqual(report);

@@ -7,7 +7,7 @@ import { Random } from "../src/random.js";
 import { Runtime } from "../src/runtime.js";
 import { runStress } from "../src/stress/harness.js";
 import { compareGraph } from "../src/stress/heap-graph.js";
-import { DEFAULT_WORKLOAD } from "../src/stress/workload.js";
+import { DEFAULT_WORKLOAD, workloadEntries } from "../src/stress/workload.js";
 import { heap } from "../src/stress/workloads/heap.js";
 
 // Process-memory slopes are left unjudged in these short runs (the default
@@ -64,11 +64,12 @@ test("a short seeded heap run passes every check, with collections and verificat
   expect(tally.verifications).toBeGreaterThan(tally.figures.objectsChecked!);
 });
 
-test("the default run takes its workloads in turn, one per instance, pool-churn and heap among them", async () => {
+test("the default run takes its workloads in turn, one per instance, pool-churn, heap and finalise among them; the pipeline periodically", async () => {
   requireGc();
-  const names = DEFAULT_WORKLOAD.split(",");
-  expect(names).toContain("pool-churn");
-  expect(names).toContain("heap");
+  const entries = workloadEntries(DEFAULT_WORKLOAD);
+  const names = entries.filter((e) => e.period === 1).map((e) => e.workload.name);
+  expect(names).toEqual(expect.arrayContaining(["pool-churn", "heap", "finalise"]));
+  expect(entries.find((e) => e.workload.name === "pipeline")?.period).toBeGreaterThan(1);
   const turns = 2;
   const result = await runStress({ cycles: names.length * turns, seconds: 0, seed: 3, mode: "fresh", samples: 4 });
   expect(result.verdict).toBe("PASS");

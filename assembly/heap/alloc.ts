@@ -7,19 +7,28 @@
 //
 // All allocators return 0 when the heap is out of space under maxHeap, see
 // Note [maxHeap and the collector]; the runtime stays usable.
+//
+// A mutator that allocates many objects in a row can hold the nursery's bump
+// pointer in a local instead (Note [Hp in a local], nursery.ts): hpCheck is its
+// heap check, hpRefill its slow path, initBlock2 writes a two-field block.
 
-import { nurseryAlloc, nurserySize, nurseryExists, nurseryCreate, nurseryClose } from "./nursery";
+import {
+  nurseryAlloc, nurserySize, nurseryExists, nurseryCreate, nurseryClose, nurseryHp, nurserySetHp,
+  nurseryCheckNotLoaned,
+} from "./nursery";
 import { genAlloc, LARGE_OBJECT_BYTES } from "./generations";
 import { collectForAllocation, collectMajor, noteLargeAllocation } from "./collect";
 import { rootPush, rootPop } from "./roots";
 import { storeField } from "../barrier";
 import {
   setInfo, setLength, makeInfo, sizeFor, payloadOf, fieldOf, setFieldRaw, setFloat,
-  KIND_BLOCK, KIND_BYTES, KIND_STRING, KIND_FLOAT, VALUE_NULL, HEADER_SIZE, WORD_SIZE,
+  KIND_BLOCK, KIND_BYTES, KIND_STRING, KIND_FLOAT, VALUE_NULL, HEADER_SIZE, WORD_SIZE, OBJECT_ALIGN,
+  OBJECT_ALIGN_MASK,
 } from "./layout";
+import { fail } from "../failure";
 
 /** Size of a two-field block, the commonest object (list cells, tree nodes). */
-@inline const BLOCK2_BYTES: usize = HEADER_SIZE + 2 * WORD_SIZE;
+@inline export const BLOCK2_BYTES: usize = HEADER_SIZE + 2 * WORD_SIZE;
 
 /** An object of `kind` with `length` units, payload uninitialised; 0 when out of heap. */
 export function allocObject(kind: u32, tag: u32, length: u32): usize {
@@ -35,6 +44,9 @@ export function allocObject(kind: u32, tag: u32, length: u32): usize {
 }
 
 function allocSlow(size: usize): usize {
+  // A loaned Hp parks the nursery full, so every path of every allocator
+  // comes here: Note [Hp in a local].
+  nurseryCheckNotLoaned("allocObject");
   if (size > LARGE_OBJECT_BYTES) return allocLarge(size);
   if (!nurseryExists()) {
     nurseryCreate(); // See Note [Lazy nursery].
@@ -70,14 +82,41 @@ export function allocBlock(tag: u32, n: u32): usize {
   return p;
 }
 
-/** A block {a, b}; a and b are kept alive (and updated) across a collection. */
-@inline export function allocBlock2(tag: u32, a: u32, b: u32): usize {
-  let p = nurseryAlloc(BLOCK2_BYTES);
-  if (p == 0) return allocBlock2Slow(tag, a, b);
+/** Writes a block {a, b} at p, fresh nursery space of BLOCK2_BYTES. */
+@inline export function initBlock2(p: usize, tag: u32, a: u32, b: u32): void {
   setInfo(p, makeInfo(KIND_BLOCK, 0, tag));
   setLength(p, 2);
   setFieldRaw(p, 0, a);
   setFieldRaw(p, 1, b);
+}
+
+/** A block {a, b}; a and b are kept alive (and updated) across a collection. */
+@inline export function allocBlock2(tag: u32, a: u32, b: u32): usize {
+  let p = nurseryAlloc(BLOCK2_BYTES);
+  if (p == 0) return allocBlock2Slow(tag, a, b);
+  initBlock2(p, tag, a, b);
+  return p;
+}
+
+/**
+ * The slow path of a mutator holding Hp in a local (Note [Hp in a local]):
+ * `hpCheck(hp, bytes)` said no. Hands Hp back, makes room for `bytes` in the
+ * nursery (creating it, or collecting: every object may move, so the caller
+ * keeps the pointers it needs on the root stack), and takes Hp again: returns
+ * the new hp, where `bytes` fit. 0 when out of heap under maxHeap: Hp is then
+ * handed back, not held. `bytes` is a nursery object's size (at most
+ * LARGE_OBJECT_BYTES, a multiple of OBJECT_ALIGN).
+ */
+export function hpRefill(hp: usize, bytes: usize): usize {
+  if (bytes > LARGE_OBJECT_BYTES || (bytes & OBJECT_ALIGN_MASK) != 0) {
+    fail("hpRefill: " + bytes.toString() + " bytes is no nursery object size (a multiple of " + OBJECT_ALIGN.toString() + ", at most " + LARGE_OBJECT_BYTES.toString() + ")");
+  }
+  nurserySetHp(hp);
+  // allocSlow makes room as the ordinary allocators do and takes the object:
+  // the new Hp is that object's address, where the caller's bump writes it.
+  let p = allocSlow(bytes);
+  if (p == 0) return 0;
+  nurseryHp();
   return p;
 }
 

@@ -16,9 +16,15 @@
 //   2. roots: handles, the root stack, then the remembered sets of N+1..,
 //      then the MVar wake list and, in a minor collection only, the blocked
 //      threads (Note [Blocked threads are not roots], mvar.ts)
-//   3. the Cheney scan of to-space (scavenge.ts); then blocked threads a
-//      major collection did not reach are woken as deadlocked (mvar.ts)
-//   4. host references and custom blocks: follow the moved, queue the dead
+//   3. the Cheney scan of to-space (scavenge.ts), alternating with the trace
+//      of weak pointers whose keys are alive until neither finds anything
+//      new (Note [Weak fields are not scanned], weak.ts); the dead values of
+//      `finalise` registrations are resurrected and queued, and the scan and
+//      trace run again over them; then blocked threads a major collection
+//      did not reach are woken as deadlocked (mvar.ts)
+//   4. weak pointers with dead keys are cleared, dead `finaliseLast` values
+//      queued (Note [Finalisation in a collection], finalise.ts); host
+//      references and custom blocks: follow the moved, queue the dead
 //      (hostrefs.ts, custom.ts)
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
 //      re-check every invariant.
@@ -41,6 +47,8 @@ import { hostrefsSweep, hostrefsReset } from "./hostrefs";
 import { customSweep, customReset } from "./custom";
 import { pauseRecord, pausesReset, PAUSE_MINOR, PAUSE_MAJOR } from "./pauses";
 import { mvarRootsEvacuate, mvarThreadsAfterScan, mvarReset } from "../mvar";
+import { weakBegin, weakTrace, weakReset } from "./weak";
+import { finaliseFirst, finaliseLastAndWeaks, finaliseDueEvacuate, finaliseReset } from "./finalise";
 
 /** Milliseconds from the host's monotonic clock (performance.now). */
 @external("env", "now")
@@ -84,6 +92,8 @@ export function heapReset(): void {
   rootsReset();
   hostrefsReset();
   customReset();
+  weakReset();
+  finaliseReset();
   mvarReset();
   pausesReset();
   metaReset();
@@ -141,11 +151,16 @@ export function collect(level: i32): void {
   for (let g = 0; g < count; g++) genMarkScanStart(g);
   handlesEvacuate();
   rootsEvacuate();
+  finaliseDueEvacuate();
   scavengeRememberedSets(level);
   // After the remembered sets: Note [Blocked threads are not roots] (mvar.ts).
   mvarRootsEvacuate(major);
-  scavengeToSpace();
+  weakBegin();
+  scanAndTraceWeaks();
+  if (finaliseFirst()) scanAndTraceWeaks();
+  // After resurrection: a finaliser may yet put into an MVar it reaches.
   mvarThreadsAfterScan(major);
+  finaliseLastAndWeaks();
   hostrefsSweep();
   customSweep();
   endEvacuation();
@@ -166,6 +181,11 @@ export function collect(level: i32): void {
   inCollection = false;
   // A verdict is left for the host (heap_poll); the first one is kept.
   if (sanityAfterCollection && failureCheck() == CHECK_NONE) sanityCheck();
+}
+
+/** Step 3 of Note [Collection levels]: scan and weak trace until neither finds more. */
+function scanAndTraceWeaks(): void {
+  do scavengeToSpace(); while (weakTrace());
 }
 
 export function collectionCount(): u32 { return collections; }

@@ -33,12 +33,11 @@
 // the host's good behaviour.
 
 import { metaResize } from "./meta";
+import { vecLength, vecGet, vecSet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
 import { allocObject } from "./alloc";
 import { inFromSpace } from "./evacuate";
 import { infoOf, isForwarded, forwardee, payloadOf, lengthOf, alignObject, KIND_CUSTOM } from "./layout";
 
-@inline const ENTRY: usize = sizeof<u32>();
-@inline const INITIAL_CAPACITY: u32 = 64;
 @inline const INITIAL_DEAD_BYTES: usize = 1024;
 
 // Object payload offsets (from payloadOf).
@@ -57,16 +56,13 @@ import { infoOf, isForwarded, forwardee, payloadOf, lengthOf, alignObject, KIND_
 @inline const RECORD_PAYLOAD: usize = 2 * sizeof<u32>();
 @inline const RECORD_FIXED: usize = RECORD_PAYLOAD + <usize>CUSTOM_FIXED;
 
-let registry: usize = 0;
-let registryLength: u32 = 0;
-let registryCapacity: u32 = 0;
+/** Every live custom block (addresses, updated when they move). */
+const registry = memory.data(VEC_BYTES, VEC_ALIGN);
 let dead: usize = 0;
 let deadBytes: usize = 0;
 let deadCapacity: usize = 0;
 let deadCount: u32 = 0;
 let queued: u32 = 0;
-
-@inline function at(i: u32): usize { return registry + <usize>i * ENTRY; }
 
 /**
  * A new custom block of `length` payload bytes (left for the caller to fill
@@ -80,11 +76,7 @@ export function allocCustom(finaliser: u32, flags: u32, number: f64, length: u32
   store<u32>(p, finaliser, CUSTOM_FINALISER);
   store<u32>(p, flags, CUSTOM_FLAGS);
   store<f64>(p, number, CUSTOM_NUMBER);
-  if (registryLength == registryCapacity) {
-    registryCapacity = registryCapacity == 0 ? INITIAL_CAPACITY : registryCapacity << 1;
-    registry = metaResize(registry, <usize>registryCapacity * ENTRY);
-  }
-  store<u32>(at(registryLength++), <u32>obj);
+  vecPush(registry, <u32>obj);
   return obj;
 }
 
@@ -99,26 +91,27 @@ export function allocCustom(finaliser: u32, flags: u32, number: f64, length: u32
  * Note [Custom finalisers run outside the collector].
  */
 export function customSweep(): void {
+  let n = vecLength(registry);
   let w: u32 = 0;
-  for (let i: u32 = 0; i < registryLength; i++) {
-    let obj = <usize>load<u32>(at(i));
+  for (let i: u32 = 0; i < n; i++) {
+    let obj = <usize>vecGet(registry, i);
     let info = infoOf(obj);
     if (isForwarded(info)) {
-      store<u32>(at(w++), <u32>forwardee(info));
+      vecSet(registry, w++, <u32>forwardee(info));
     } else if (inFromSpace(obj, info)) {
       pushDead(obj);
     } else {
-      store<u32>(at(w++), <u32>obj);
+      vecSet(registry, w++, <u32>obj);
     }
   }
-  registryLength = w;
+  vecTruncate(registry, w);
 }
 
 /** Shutdown step (2): every live block goes to the queue; the list is left empty. */
 export function customFinaliseAll(): u32 {
-  let n = registryLength;
-  for (let i: u32 = 0; i < n; i++) pushDead(<usize>load<u32>(at(i)));
-  registryLength = 0;
+  let n = vecLength(registry);
+  for (let i: u32 = 0; i < n; i++) pushDead(<usize>vecGet(registry, i));
+  vecTruncate(registry, 0);
   return n;
 }
 
@@ -142,8 +135,8 @@ function pushDead(obj: usize): void {
 }
 
 /** Live custom blocks (on the list, not yet queued). */
-export function customLive(): u32 { return registryLength; }
-export function customAt(i: u32): usize { return <usize>load<u32>(at(i)); }
+export function customLive(): u32 { return vecLength(registry); }
+export function customAt(i: u32): usize { return <usize>vecGet(registry, i); }
 /** Records waiting in the dead queue. */
 export function customDeadCount(): u32 { return deadCount; }
 /** The dead queue's address; records as pictured above, customDeadBytes() bytes. */
@@ -157,9 +150,7 @@ export function customDeadClear(): void {
 export function customQueued(): u32 { return queued; }
 
 export function customReset(): void {
-  registry = 0;
-  registryLength = 0;
-  registryCapacity = 0;
+  vecReset(registry);
   dead = 0;
   deadBytes = 0;
   deadCapacity = 0;

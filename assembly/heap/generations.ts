@@ -99,24 +99,31 @@ export function setGenerationCount(n: i32): void {
  * one object. Returns 0 when the pool refuses (maxHeap), see
  * Note [maxHeap and the collector].
  */
-export function genAlloc(g: i32, bytes: usize): usize {
+@inline export function genAlloc(g: i32, bytes: usize): usize {
   if (bytes > LARGE_OBJECT_BYTES) return genAllocLarge(g, bytes);
   let p = <usize>get(g, G_ALLOC_PTR);
-  if (p + bytes > <usize>get(g, G_ALLOC_END)) {
-    let c = poolAllocNoexc(CHUNK_BYTES);
-    if (c == 0) return 0;
-    initChunk(c, g, false, c + CHUNK_BYTES);
-    let last = <usize>get(g, G_LAST);
-    if (last == 0) put(g, G_FIRST, <u32>c);
-    else {
-      setChunkFree(last, p);
-      setChunkNext(last, c);
-    }
-    put(g, G_LAST, <u32>c);
-    put(g, G_ALLOC_END, <u32>(c + CHUNK_BYTES));
-    put(g, G_CHUNK_BYTES, get(g, G_CHUNK_BYTES) + <u32>CHUNK_BYTES);
-    p = chunkData(c);
+  if (p + bytes > <usize>get(g, G_ALLOC_END)) return genAllocChunk(g, bytes);
+  put(g, G_ALLOC_PTR, <u32>(p + bytes));
+  count1(g, bytes);
+  return p;
+}
+
+/** genAlloc's slow path: g's last chunk is full (or g has none), append a fresh one. */
+function genAllocChunk(g: i32, bytes: usize): usize {
+  let p = <usize>get(g, G_ALLOC_PTR);
+  let c = poolAllocNoexc(CHUNK_BYTES);
+  if (c == 0) return 0;
+  initChunk(c, g, false, c + CHUNK_BYTES);
+  let last = <usize>get(g, G_LAST);
+  if (last == 0) put(g, G_FIRST, <u32>c);
+  else {
+    setChunkFree(last, p);
+    setChunkNext(last, c);
   }
+  put(g, G_LAST, <u32>c);
+  put(g, G_ALLOC_END, <u32>(c + CHUNK_BYTES));
+  put(g, G_CHUNK_BYTES, get(g, G_CHUNK_BYTES) + <u32>CHUNK_BYTES);
+  p = chunkData(c);
   put(g, G_ALLOC_PTR, <u32>(p + bytes));
   count1(g, bytes);
   return p;

@@ -9,50 +9,44 @@
 //   (FREE_SLOT_TAG; next free + 1 == 0: end of the free list), a pattern no
 //   value has, so the collector and the sanity checker tell them apart.
 //   [0..used) have been handed out at least once; [used..capacity) never.
+//   The table is a vector (vec.ts): used is its length; the free list lives
+//   in its slots, so a freed slot is reused before the vector grows.
 
-import { metaResize } from "./meta";
+import { VEC_BYTES, VEC_ALIGN, vecLength, vecCapacity, vecAt, vecPush, vecReset } from "./vec";
 import { fail } from "../failure";
 import { evacuate } from "./evacuate";
 import { FREE_SLOT_TAG, LOW3_MASK, SPECIAL_SHIFT } from "./layout";
 
-@inline const SLOT_SIZE: usize = sizeof<u32>();
-@inline const INITIAL_CAPACITY: u32 = 64;
 /** Returned for "no slot" (never a valid index). */
 @inline export const NO_HANDLE: u32 = 0xFFFF_FFFF;
 
-let table: usize = 0;
-let capacity: u32 = 0;
-let used: u32 = 0;
+const table: usize = memory.data(VEC_BYTES, VEC_ALIGN);
 /** Index + 1 of the first free slot; 0: none. */
 let freeHead: u32 = 0;
 let live: u32 = 0;
 
-@inline function slotAddr(i: u32): usize { return table + <usize>i * SLOT_SIZE; }
+@inline function slotAddr(i: u32): usize { return vecAt(table, i); }
 @inline function freeWord(nextPlusOne: u32): u32 { return (nextPlusOne << SPECIAL_SHIFT) | FREE_SLOT_TAG; }
 @inline export function isFreeWord(w: u32): bool { return (w & LOW3_MASK) == FREE_SLOT_TAG; }
 @inline function nextOfFree(w: u32): u32 { return w >> SPECIAL_SHIFT; }
 
 /** A new handle holding `v`. */
 export function handleNew(v: u32): u32 {
-  let i: u32;
-  if (freeHead != 0) {
-    i = freeHead - 1;
-    freeHead = nextOfFree(load<u32>(slotAddr(i)));
-  } else {
-    if (used == capacity) {
-      capacity = capacity == 0 ? INITIAL_CAPACITY : capacity << 1;
-      table = metaResize(table, <usize>capacity * SLOT_SIZE);
-    }
-    i = used++;
-  }
-  store<u32>(slotAddr(i), v);
   live++;
+  if (freeHead == 0) {
+    let i = vecLength(table);
+    vecPush(table, v);
+    return i;
+  }
+  let i = freeHead - 1;
+  freeHead = nextOfFree(load<u32>(slotAddr(i)));
+  store<u32>(slotAddr(i), v);
   return i;
 }
 
 /** True if `i` is a handle handed out and not freed. */
 export function handleIsLive(i: u32): bool {
-  return i < used && !isFreeWord(load<u32>(slotAddr(i)));
+  return i < vecLength(table) && !isFreeWord(load<u32>(slotAddr(i)));
 }
 
 @inline export function handleGet(i: u32): u32 { return load<u32>(slotAddr(i)); }
@@ -68,7 +62,7 @@ export function handleFree(i: u32): void {
 
 /** Roots: every live slot's value is evacuated with evacGen 0. */
 export function handlesEvacuate(): void {
-  for (let i: u32 = 0; i < used; i++) {
+  for (let i: u32 = 0, used = vecLength(table); i < used; i++) {
     let a = slotAddr(i);
     let w = load<u32>(a);
     if (!isFreeWord(w)) store<u32>(a, evacuate(w, 0));
@@ -76,8 +70,8 @@ export function handlesEvacuate(): void {
 }
 
 export function handlesLive(): u32 { return live; }
-export function handlesUsed(): u32 { return used; }
-export function handlesCapacity(): u32 { return capacity; }
+export function handlesUsed(): u32 { return vecLength(table); }
+export function handlesCapacity(): u32 { return vecCapacity(table); }
 export function handlesFreeHead(): u32 { return freeHead; }
 /** Raw slot word, live or free (sanity.ts). */
 export function handleWord(i: u32): u32 { return load<u32>(slotAddr(i)); }
@@ -85,9 +79,7 @@ export function freeWordNext(w: u32): u32 { return nextOfFree(w); }
 
 /** After shutdown: the pool destroy freed the table. */
 export function handlesReset(): void {
-  table = 0;
-  capacity = 0;
-  used = 0;
+  vecReset(table);
   freeHead = 0;
   live = 0;
 }

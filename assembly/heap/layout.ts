@@ -142,8 +142,10 @@
 @inline export const KIND_TSO: u32 = 7;
 /** A custom block: a finaliser index and an opaque payload (custom.ts). */
 @inline export const KIND_CUSTOM: u32 = 8;
+/** A weak pointer {key, value, finaliser, flags}: fields the collector traces itself (weak.ts). */
+@inline export const KIND_WEAK: u32 = 9;
 /** Kinds defined so far. */
-@inline export const KIND_COUNT: u32 = 9;
+@inline export const KIND_COUNT: u32 = 10;
 @inline export const KIND_LIMIT: u32 = 1 << KIND_BITS;
 
 /** ptrCount meaning "length pointer fields". */
@@ -182,6 +184,8 @@ defineKind(KIND_MVAR_QUEUE, "mvar queue entry", 2 * sizeof<u32>(), 0, 0,        
 defineKind(KIND_TSO,     "tso",     5 * sizeof<u32>(), 0,             0,         2);
 // finaliser index, flags, a f64 number (CUSTOM_FIXED in custom.ts); then the payload bytes
 defineKind(KIND_CUSTOM,  "custom",  2 * sizeof<u32>() + sizeof<f64>(), sizeof<u8>(), 0, 0);
+// key, value, finaliser index, flags; no field is scanned: Note [Weak fields are not scanned] (weak.ts)
+defineKind(KIND_WEAK,    "weak",    4 * sizeof<u32>(), 0,             0,         0);
 
 @inline function row(kind: u32): usize { return kindTable + <usize>kind * ROW_SIZE; }
 

@@ -7,7 +7,7 @@
 // chunks from the list head to largeMark have been scavenged; those after
 // have been copied but may still point into from-space.
 
-import { evacuate } from "./evacuate";
+import { evacuate, evacuateFast } from "./evacuate";
 import { remember, remsetLength, remsetAt, remsetSetAt, remsetTruncate } from "../barrier";
 import {
   generationCount, genFirst, genLarge, genScanChunk, genScanPtr, genSetScan, genLargeMark,
@@ -15,7 +15,7 @@ import {
 } from "./generations";
 import {
   infoOf, setInfo, kindOfInfo, genOfInfo, lengthOf, payloadOf, ptrFirst, ptrCount, objectSize,
-  isPointer, KIND_BLOCK, REMEMBERED, WORD_SIZE,
+  isPointer, sizeFor, KIND_BLOCK, REMEMBERED, WORD_SIZE,
 } from "./layout";
 
 /**
@@ -35,11 +35,15 @@ export function scavengeObject(obj: usize, gen: i32): bool {
     n = ptrCount(kind, n);
   }
   let a = payloadOf(obj) + (<usize>first) * WORD_SIZE;
-  let end = a + (<usize>n) * WORD_SIZE;
+  return scavengeFields(a, a + (<usize>n) * WORD_SIZE, gen);
+}
+
+/** scavengeObject's loop over the pointer fields in [a, end); inlined into the scan for blocks. */
+@inline function scavengeFields(a: usize, end: usize, gen: i32): bool {
   if (gen == 0) {
     for (; a < end; a += WORD_SIZE) {
       let v = load<u32>(a);
-      if (isPointer(v)) store<u32>(a, evacuate(v, 0));
+      if (isPointer(v)) store<u32>(a, evacuateFast(v, 0));
     }
     return false;
   }
@@ -47,7 +51,7 @@ export function scavengeObject(obj: usize, gen: i32): bool {
   for (; a < end; a += WORD_SIZE) {
     let v = load<u32>(a);
     if (isPointer(v)) {
-      let nv = evacuate(v, gen);
+      let nv = evacuateFast(v, gen);
       store<u32>(a, nv);
       if (genOfInfo(infoOf(<usize>nv)) < gen) young = true;
     }
@@ -103,8 +107,20 @@ function scanSmall(g: i32): bool {
     }
     // The chunk can fill up (and end move) while we scan it: re-read end.
     while (p < chunkUsedEnd(g, c)) {
-      let size = objectSize(p);
-      if (scavengeObject(p, g)) remember(p, g);
+      // Blocks, nearly every object, decoded once and scavenged inline.
+      let info = infoOf(p);
+      let size: usize;
+      let young: bool;
+      if (kindOfInfo(info) == KIND_BLOCK) {
+        let n = lengthOf(p);
+        size = sizeFor(KIND_BLOCK, n);
+        let a = payloadOf(p);
+        young = scavengeFields(a, a + (<usize>n) * WORD_SIZE, g);
+      } else {
+        size = objectSize(p);
+        young = scavengeObject(p, g);
+      }
+      if (young) remember(p, g);
       p += size;
       scanned = true;
     }

@@ -70,8 +70,9 @@ export const binaryTreesRow = defineRow<{ depth: Depth }>({
     "The Benchmarks Game program for maximum depth n: a stretch tree of depth n+1, a long-lived tree of depth n " +
     "kept while 2^(n-d+4) short-lived trees of each depth d = 4, 6, …, n are built and checked, then the long-lived tree " +
     "is checked; 15.0 M nodes at n=16, 68.3 M at n=18 (quick runs: n=6 and 8). Ours: heap blocks {left, right} " +
-    "of 16 B through allocBlock2, the mutator in AssemblyScript inside the core (bench_binary_trees), nursery 1 MiB, " +
-    "generations 2, the pending left subtree and the long-lived tree on the root stack. Peers: the same program in JS " +
+    "of 16 B, the mutator in AssemblyScript inside the core (bench_binary_trees) holding the nursery's Hp in a local " +
+    "threaded through the recursion (Note [Hp through the recursion]), nursery 1 MiB, generations 2, the pending left " +
+    "subtree and the long-lived tree on the root stack. Peers: the same program in JS " +
     "classes (V8), and in AssemblyScript classes built with --runtime incremental -O3 --noAssert " +
     "(build/bench/binary-trees-managed.wasm, its own module). Recursion over tree depth in all three. Every call checks " +
     "each line's node count against the formula. A sample is one whole run; slices hold one sample, 3 rounds at most.",

@@ -1,9 +1,12 @@
-// Rows finalise/custom and finalise/shutdown: what finalisation costs.
+// Rows finalise/custom, finalise/functions and finalise/shutdown: what
+// finalisation costs.
 //   finalise/custom    registering and running 10⁶ custom-block finalisers
 //                      (rt.custom with a host function, the handle freed, a
 //                      major collection finds them dead and runs each), against
 //                      the platform's own facility, a FinalizationRegistry
 //                      over 10⁶ objects collected by a forced gc();
+//   finalise/functions the same for rt.finalise, rt.finaliseLast and weak
+//                      pointers with a finalizer, each on a fresh block;
 //   finalise/shutdown  shutdown time against the live heap (1 MiB to
 //                      256 MiB), per MiB: it should stay flat, i.e. shutdown
 //                      grows linearly with the heap (docs/finalisers.md).
@@ -52,6 +55,22 @@ export const customFinaliserRow = defineRow<Record<string, never>>({
   prepare: prepareCustom,
 });
 
+type FunctionKind = "finalise" | "finaliseLast" | "weak";
+
+export const functionsRow = defineRow<{ kind: FunctionKind }>({
+  name: "finalise/functions",
+  title: "register and run 10⁶ finalise / finaliseLast / weak finalizers vs a FinalizationRegistry over 10⁶ objects",
+  unit: "finaliser (allocate + register + run)",
+  method:
+    "Ours: a fresh block rt.block(0, [i]), then rt.finalise(b, fn) (fn gets a handle on b), rt.finaliseLast(b, fn) " +
+    "or rt.weak(b, undefined, fn) (the Weak handle freed), the block's handle freed at once; then one major " +
+    "collection, after which every function has run (Note [The finaliser queue]). Peer: as finalise/custom, " +
+    "registry.register({ i }, i) for 10⁶ fresh objects. Quick: 10³.",
+  grid: { kind: ["finalise", "finaliseLast", "weak"] },
+  targets: [{ peer: "FinalizationRegistry", maxRatio: 4 }],
+  prepare: prepareFunctions,
+});
+
 export const shutdownRow = defineRow<{ heap: string }>({
   name: "finalise/shutdown",
   title: "shutdown time per MiB of live heap, 1 MiB to 256 MiB (flat = linear)",
@@ -91,13 +110,75 @@ async function prepareCustom(_params: Record<string, never>, ctx: RunContext): P
     },
   };
 
+  return {
+    ours,
+    peers: [registryPeer(n, "finalise/custom")],
+    teardown: async () => {
+      const report = await rt.shutdown();
+      if (report.leakedBlocks !== 0 || report.customBlocksUnfinalised !== 0) throw new Error(`bench finalise/custom: shutdown left ${report.leakedBlocks} blocks, ${report.customBlocksUnfinalised} unfinalised`);
+    },
+  };
+}
+
+async function prepareFunctions(params: { kind: FunctionKind }, ctx: RunContext): Promise<Case> {
+  const n = ctx.quick ? QUICK_FINALISERS : FINALISERS;
+  const rt = await Runtime.start();
+  let ran = 0;
+  const fin = (): void => {
+    ran++;
+  };
+  const register = {
+    finalise: (i: number) => {
+      const b = rt.block(0, [i]);
+      rt.finalise(b, fin);
+      b.free();
+    },
+    finaliseLast: (i: number) => {
+      const b = rt.block(0, [i]);
+      rt.finaliseLast(b, fin);
+      b.free();
+    },
+    weak: (i: number) => {
+      const b = rt.block(0, [i]);
+      rt.weak(b, undefined, fin).free();
+      b.free();
+    },
+  }[params.kind];
+  let calls = 0;
+  const ours: TaskSpec = {
+    name: `rt.${params.kind} + major GC`,
+    ops: n,
+    fn: () => {
+      calls++;
+      const before = ran;
+      for (let i = 0; i < n; i++) register(i);
+      rt.gc({ major: true });
+      if (ran - before !== n) throw new Error(`bench finalise/functions: ${n} ${params.kind} registrations on dropped blocks, ${ran - before} ran after a major collection`);
+      return ran;
+    },
+    verify: (c) => {
+      if (c !== calls || ran !== calls * n) throw new Error(`bench finalise/functions: ${calls} batches ran ${ran} functions, expected ${calls * n}`);
+    },
+  };
+  return {
+    ours,
+    peers: [registryPeer(n, "finalise/functions")],
+    teardown: async () => {
+      const report = await rt.shutdown();
+      if (report.leakedBlocks !== 0 || report.finalisersRun !== 0) throw new Error(`bench finalise/functions: shutdown left ${report.leakedBlocks} blocks and ran ${report.finalisersRun} functions still pending`);
+    },
+  };
+}
+
+/** The peer of both finaliser rows: a FinalizationRegistry over `n` fresh objects per call. */
+function registryPeer(n: number, row: string): TaskSpec {
   let fired = 0;
   // Kept reachable by the closure the task holds: an unreachable registry never calls back.
   const registry = new FinalizationRegistry<number>(() => {
     fired++;
   });
   const gc = globalThis.gc!;
-  const peer: TaskSpec = {
+  return {
     name: "FinalizationRegistry",
     ops: n,
     fn: async () => {
@@ -107,16 +188,8 @@ async function prepareCustom(_params: Record<string, never>, ctx: RunContext): P
         gc();
         await new Promise((resolve) => setImmediate(resolve));
       }
-      if (fired < target) throw new Error(`bench finalise/custom: the FinalizationRegistry reported ${fired - (target - n)} of ${n} objects after ${MAX_GC_ROUNDS} collections`);
+      if (fired < target) throw new Error(`bench ${row}: the FinalizationRegistry reported ${fired - (target - n)} of ${n} objects after ${MAX_GC_ROUNDS} collections`);
       return fired;
-    },
-  };
-  return {
-    ours,
-    peers: [peer],
-    teardown: async () => {
-      const report = await rt.shutdown();
-      if (report.leakedBlocks !== 0 || report.customBlocksUnfinalised !== 0) throw new Error(`bench finalise/custom: shutdown left ${report.leakedBlocks} blocks, ${report.customBlocksUnfinalised} unfinalised`);
     },
   };
 }

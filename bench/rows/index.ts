@@ -8,7 +8,7 @@ import { binaryTreesRow } from "./binary-trees.js";
 import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
-import { customFinaliserRow, shutdownRow } from "./finalise.js";
+import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -21,5 +21,6 @@ export const rows: readonly Row[] = [
   pipelineRow,
   takePutRow,
   customFinaliserRow,
+  functionsRow,
   shutdownRow,
 ];

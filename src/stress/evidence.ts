@@ -62,6 +62,13 @@ export class Evidence {
   firstViolation: FirstSeen | undefined;
 
   readonly samples: MemorySample[] = [];
+  /**
+   * Cycles completed when the last workload to run finished its first turn:
+   * the fits start no earlier (Note [Every workload's first turn is warm-up]
+   * in checks.ts).
+   */
+  firstTurnsEnd = 0;
+  readonly #firstTurnsSeen = new Set<string>();
   /** Per workload, by name, in the order first run. */
   readonly workloads = new Map<string, WorkloadTally>();
 
@@ -118,6 +125,16 @@ export class Evidence {
       message: `memory.size() after restart cycles 1..${pages.length}: ${pages.join(", ")} pages; cycle ${brokenAt + 1} grew it ` +
         (settledAt >= 0 && settledAt < brokenAt ? `after cycle ${settledAt + 1} had left it unchanged` : `for the ${growths > MAX_SETTLING_GROWTHS ? "second" : "first"} time`),
     };
+  }
+
+  /**
+   * Records that `name` finished a turn at run cycle `cycle` (a fresh cycle,
+   * or a whole restart series); only its first turn moves firstTurnsEnd.
+   */
+  turnEnded(name: string, cycle: number): void {
+    if (this.#firstTurnsSeen.has(name)) return;
+    this.#firstTurnsSeen.add(name);
+    this.firstTurnsEnd = Math.max(this.firstTurnsEnd, cycle + 1);
   }
 
   /** Records what a workload did and verified in one cycle. */

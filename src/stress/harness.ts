@@ -47,11 +47,11 @@ import { Random } from "../random.js";
 import type { ShutdownReport } from "../report.js";
 import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js";
 import { observeLibraryInstances } from "../library.js";
-import { evaluateChecks, fitSeries, overallVerdict, type CheckResult, type SeriesFit } from "./checks.js";
+import { evaluateChecks, fitSeries, overallVerdict, warmupEnd, type CheckResult, type SeriesFit } from "./checks.js";
 import { Evidence, type WorkloadTally } from "./evidence.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
 import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions } from "./options.js";
-import { workloadsNamed, type Workload } from "./workload.js";
+import { Rotation, workloadEntries, type Workload } from "./workload.js";
 
 /** Host faults that break the shutdown order (docs/faults.md), on for the whole run when injected. */
 const FINALISATION_FAULTS = ["skip-heap-finalisation", "unload-libraries-early"] as const;
@@ -77,7 +77,11 @@ export interface StressResult {
   readonly operations: number;
   readonly elapsedMs: number;
   readonly stoppedBy: StopReason;
-  /** Samples before this cycle are warm-up, left out of the fits. */
+  /**
+   * Samples before this cycle are warm-up, left out of the fits: the
+   * `warmup` share of the cycles, or the end of the last workload's first
+   * turn if later (Note [Every workload's first turn is warm-up], checks.ts).
+   */
   readonly warmupCycles: number;
   readonly checks: readonly CheckResult[];
   /** What each workload did, in the order first run. */
@@ -102,10 +106,9 @@ export async function runStress(options?: StressOptions): Promise<StressResult> 
 class StressRun {
   readonly #options: ResolvedStressOptions;
   readonly #onProgress: StressOptions["onProgress"];
-  /** Taken in turn; See Note [Rotating workloads] in workload.ts. */
-  readonly #workloads: readonly Workload[];
-  #freshTurn = 0;
-  #seriesTurn = 0;
+  /** Taken in turn, fresh cycles and restart series apart; See Note [Rotating workloads] in workload.ts. */
+  readonly #freshTurns: Rotation;
+  readonly #seriesTurns: Rotation;
   readonly #probe = new MemoryProbe();
   readonly #evidence = new Evidence();
   readonly #seeds: Random;
@@ -124,7 +127,9 @@ class StressRun {
   constructor(options: ResolvedStressOptions, onProgress: StressOptions["onProgress"]) {
     this.#options = options;
     this.#onProgress = onProgress;
-    this.#workloads = workloadsNamed(options.workload);
+    const entries = workloadEntries(options.workload);
+    this.#freshTurns = new Rotation(entries);
+    this.#seriesTurns = new Rotation(entries);
     this.#seeds = new Random(options.seed);
     this.#poolLeak = options.inject.includes("pool-leak");
     this.#barrierSkip = options.inject.includes("barrier-skip");
@@ -262,15 +267,16 @@ class StressRun {
   }
 
   async #freshCycle(cycle: number): Promise<void> {
-    const workload = this.#workloads[this.#freshTurn++ % this.#workloads.length]!;
+    const workload = this.#freshTurns.next();
     const rt = await this.#start(cycle, workload);
     await this.#work(rt, workload, this.#seeds.fork(), cycle);
     await this.#shutdown(rt, cycle);
+    this.#evidence.turnEnded(workload.name, cycle);
   }
 
   /** See Note [Cycle kinds]. */
   async #restartSeries(cycle: number): Promise<void> {
-    const workload = this.#workloads[this.#seriesTurn++ % this.#workloads.length]!;
+    const workload = this.#seriesTurns.next();
     const rt = await this.#start(cycle, workload);
     const seed = this.#seeds.nextU32();
     const pages: number[] = [];
@@ -282,6 +288,7 @@ class StressRun {
     }
     this.#evidence.restartSeriesEnded(cycle, pages);
     await this.#shutdown(rt, cycle);
+    this.#evidence.turnEnded(workload.name, cycle);
   }
 
   async #sample(cycle: number): Promise<MemorySample> {
@@ -319,7 +326,7 @@ class StressRun {
 
   #result(cyclesRun: number, elapsedMs: number, stoppedBy: StopReason): StressResult {
     const e = this.#evidence;
-    const warmupCycles = Math.floor(cyclesRun * this.#options.warmup);
+    const warmupCycles = warmupEnd(cyclesRun, this.#options.warmup, e.firstTurnsEnd);
     const fits = fitSeries(e, warmupCycles);
     const checks = evaluateChecks(e, { slopeLimit: this.#options.slopeLimit, minSlopeSpan: this.#options.minSlopeSpan, warmupCycles }, fits);
     return {

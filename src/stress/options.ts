@@ -6,7 +6,7 @@ import { ArgumentError } from "../errors.js";
 import { faultNames, type FaultName } from "../faults.js";
 import { describe } from "../options.js";
 import { freshSeed, isSeed, MAX_SEED } from "../random.js";
-import { ALL_WORKLOADS, DEFAULT_WORKLOAD, WORKLOAD_SEPARATOR, workloadsNamed } from "./workload.js";
+import { ALL_WORKLOADS, DEFAULT_WORKLOAD, entryText, WORKLOAD_SEPARATOR, workloadEntries } from "./workload.js";
 
 /**
  * What each cycle does with its instance:
@@ -35,11 +35,12 @@ export interface StressProgress {
 export interface StressOptions {
   /** Cycles to run (default 10,000). */
   cycles?: number;
-  /** Stop after this many seconds even if cycles remain; 0: no time limit (default 50). */
+  /** Stop after this many seconds even if cycles remain; 0: no time limit (default 180: the default run takes about 100). */
   seconds?: number;
   /**
    * Workload run in each cycle: a registered name, a comma-separated list of
-   * them run in turn, one per instance, or `all` (every registered one)
+   * them run in turn, one per instance (`name@N`: one turn in every N), or
+   * `all` (every registered one)
    * (default DEFAULT_WORKLOAD; Note [Rotating workloads] in workload.ts).
    */
   workload?: string;
@@ -64,7 +65,11 @@ export interface StressOptions {
   minSlopeSpan?: number;
   /** Memory samples to aim for over the run (default 100). */
   samples?: number;
-  /** Share of the cycles, from the start, left out of the slope fits (default 0.3). */
+  /**
+   * Share of the cycles, from the start, left out of the slope fits
+   * (default 0.3); longer if a workload's first turn ends later (Note
+   * [Every workload's first turn is warm-up] in checks.ts).
+   */
   warmup?: number;
   /** Core build (default `release`). */
   build?: CoreBuild;
@@ -91,7 +96,7 @@ export interface ResolvedStressOptions {
 
 export const STRESS_DEFAULTS = {
   cycles: 10_000,
-  seconds: 50,
+  seconds: 180,
   workload: DEFAULT_WORKLOAD,
   mode: "mixed",
   restartEvery: 100,
@@ -132,7 +137,7 @@ function realNumber(name: string, value: unknown, min: number, max: number): num
 /** A workload's name, a list of them or 'all', checked and written without spaces. */
 function workloadChoice(value: unknown): string {
   if (value === ALL_WORKLOADS) return value;
-  return workloadsNamed(value).map((w) => w.name).join(WORKLOAD_SEPARATOR);
+  return workloadEntries(value).map(entryText).join(WORKLOAD_SEPARATOR);
 }
 
 /** Fills in defaults and refuses anything out of range, naming the option. */

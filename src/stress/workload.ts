@@ -27,13 +27,22 @@
 // and the cost of a cycle the average of the workloads, not their sum. Every
 // cycle is still one seeded, reproducible unit.
 //
-// The default list is the workloads cheap enough for the default run's
-// 10,000 cycles in under a minute on two cores: `pool-churn` (≈ 1 ms a cycle
-// with start and exit) and `heap` (≈ 3.5 ms). `finalise` (≈ 5 ms, a library
-// instantiated each cycle) is run by name: its RSS warm-up (≈ 11 MB over its
-// first 300 cycles) spread over a short default run fails that run's slope.
-// `pipeline` (≈ 670 ms a cycle)
-// and `pipeline-short` (≈ 45 ms) are run by name.
+// A name may carry a period, `name@N`: that workload takes one turn in every
+// N (turns N−1, 2N−1, …), and the workloads without a period share the other
+// turns as above. A workload that costs a hundred times the others (the
+// pipeline, ≈ 670 ms a cycle) can so be in every run without owning half of
+// it. Periods are counted apart for fresh cycles and for restart series,
+// like the turns; a period longer than the run's series never takes one.
+// Two periodic workloads due on the same turn take consecutive turns, in
+// list order. A list needs a workload without a period, and the periods'
+// shares (1/N each) must leave it turns.
+//
+// The default list (DEFAULT_WORKLOAD) runs every workload the issues ask
+// `npm start` to pass, in about two minutes on two cores: `pool-churn` (≈ 1 ms
+// a cycle with start and exit), `heap` (≈ 3.5 ms), `finalise` (≈ 6 ms, up to
+// three library instances a cycle) in turn, and the full `pipeline` (≈ 670
+// ms) once every PIPELINE_PERIOD turns: about 40 cycles of 4 MiB each in a
+// 10,000-cycle run. `pipeline-short` (≈ 45 ms) is CI's form (npm test).
 
 import { ArgumentError } from "../errors.js";
 import { describe } from "../options.js";
@@ -115,8 +124,21 @@ export const ALL_WORKLOADS = "all";
 /** Separates the names of a list of workloads run in turn. */
 export const WORKLOAD_SEPARATOR = ",";
 
+/** Marks a workload's period in a list: `pipeline@250`. See Note [Rotating workloads]. */
+export const PERIOD_MARK = "@";
+/** The default run's pipeline: one turn in this many. See Note [Rotating workloads]. */
+export const PIPELINE_PERIOD = 250;
+/** Largest period accepted. */
+const MAX_PERIOD = 1_000_000;
+
 /** The workloads run when none is named, in turn. See Note [Rotating workloads]. */
-export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name].join(WORKLOAD_SEPARATOR);
+export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name, finalise.name, `${pipeline.name}${PERIOD_MARK}${PIPELINE_PERIOD}`].join(WORKLOAD_SEPARATOR);
+
+/** A workload in a list, with its period: 1 takes its share of the regular turns, N ≥ 2 one turn in N. */
+export interface WorkloadEntry {
+  readonly workload: Workload;
+  readonly period: number;
+}
 
 /** Names of every registered workload, in registration order. */
 export function workloadNames(): string[] {
@@ -134,9 +156,72 @@ export function workloadChoices(): string[] {
  * the choices.
  */
 export function workloadsNamed(selection: unknown): Workload[] {
-  if (selection === ALL_WORKLOADS) return allWorkloads();
-  if (typeof selection !== "string") return [workloadNamed(selection)];
-  return selection.split(WORKLOAD_SEPARATOR).map((name) => workloadNamed(name.trim()));
+  return workloadEntries(selection).map((entry) => entry.workload);
+}
+
+/**
+ * The entries of `selection`, each with its period (`name@N`; See Note
+ * [Rotating workloads]); throws ArgumentError for an unknown name, a bad
+ * period, or periods that leave the other workloads no turns.
+ */
+export function workloadEntries(selection: unknown): WorkloadEntry[] {
+  if (selection === ALL_WORKLOADS) return allWorkloads().map((workload) => ({ workload, period: 1 }));
+  if (typeof selection !== "string") return [{ workload: workloadNamed(selection), period: 1 }];
+  const entries = selection.split(WORKLOAD_SEPARATOR).map((item) => workloadEntry(item.trim()));
+  let share = 0;
+  for (const entry of entries) if (entry.period > 1) share += 1 / entry.period;
+  if (entries.every((entry) => entry.period > 1) || share >= 1) {
+    throw new ArgumentError(`stress: the workload list '${selection}' leaves no turns to workloads without a period: list at least one without '${PERIOD_MARK}N', and keep the periods' shares (1/N each) under 1`);
+  }
+  return entries;
+}
+
+function workloadEntry(item: string): WorkloadEntry {
+  const mark = item.indexOf(PERIOD_MARK);
+  if (mark < 0) return { workload: workloadNamed(item), period: 1 };
+  const text = item.slice(mark + 1).trim();
+  const period = Number(text);
+  if (!/^\d+$/.test(text) || !Number.isSafeInteger(period) || period < 2 || period > MAX_PERIOD) {
+    throw new ArgumentError(`stress: the period in '${item}' must be a whole number from 2 to ${MAX_PERIOD} (one turn in that many), got ${describe(text)}`);
+  }
+  return { workload: workloadNamed(item.slice(0, mark).trim()), period };
+}
+
+/** An entry as written in a list: `name` or `name@N`. */
+export function entryText(entry: WorkloadEntry): string {
+  return entry.period === 1 ? entry.workload.name : `${entry.workload.name}${PERIOD_MARK}${entry.period}`;
+}
+
+/**
+ * Hands out the workloads of a list turn by turn. See Note [Rotating
+ * workloads]: a periodic entry is due on turns period−1, 2·period−1, …, and
+ * a due entry takes the turn; otherwise the entries without a period take
+ * the turn in list order.
+ */
+export class Rotation {
+  readonly #regular: Workload[] = [];
+  readonly #periodic: WorkloadEntry[] = [];
+  /** Periodic workloads due and not yet run, oldest first. */
+  readonly #due: Workload[] = [];
+  #turn = 0;
+  #regularTurn = 0;
+
+  constructor(entries: readonly WorkloadEntry[]) {
+    for (const entry of entries) {
+      if (entry.period > 1) this.#periodic.push(entry);
+      else this.#regular.push(entry.workload);
+    }
+    if (this.#regular.length === 0) throw new ArgumentError("stress: a workload rotation needs at least one workload without a period");
+  }
+
+  /** The workload of the next turn. */
+  next(): Workload {
+    const turn = this.#turn++;
+    for (const entry of this.#periodic) if (turn % entry.period === entry.period - 1) this.#due.push(entry.workload);
+    const due = this.#due.shift();
+    if (due !== undefined) return due;
+    return this.#regular[this.#regularTurn++ % this.#regular.length]!;
+  }
 }
 
 /** Every registered workload, in registration order. */

@@ -1,8 +1,9 @@
 // Finalise: custom blocks over resources of the test library (loaded afresh
 // each cycle, one to MAX_LIBRARIES instances) and over host resources, kept
 // by handles and in the fields of heap blocks, dropped at random, collected;
-// and a great many of them left alive for the exit to finalise. See
-// docs/finalisers.md.
+// tracked values with finalise / finaliseLast functions and weak pointers
+// (some with finalizers) keyed on them; and a great many of them left alive
+// for the exit to finalise. See docs/finalisers.md.
 //
 // Note [Finalise workload checks]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -17,6 +18,13 @@
 //    is dead and its finaliser ran, once (a second close is counted);
 //  - each library's own count() equals its ledger's;
 //  - a bytes payload comes back to its finaliser intact;
+//  - tracked values: no finalise / finaliseLast / weak finalizer runs while
+//    the value is held, a weak derefs to its value while its key is held;
+//    after a major collection every function of a value dropped for good
+//    has run and its weaks deref to undefined. "For good": dropped before
+//    this major, or, for a value with a finalise function (which
+//    resurrects it for the collection that runs it), before the previous
+//    major. Every function runs at most once, and, by the exit, once;
 //  - after the exit (afterExit): every ledger is empty (each finaliser ran,
 //    before its library was unloaded), every library loaded was unloaded,
 //    the exit finalised exactly the blocks still pending and released every
@@ -29,6 +37,7 @@ import { readFileSync } from "node:fs";
 import { buildFile } from "../../core.js";
 import type { Block } from "../../block.js";
 import type { Custom } from "../../custom.js";
+import type { Weak } from "../../weak.js";
 import type { Library } from "../../library.js";
 import type { Random } from "../../random.js";
 import type { ShutdownReport } from "../../report.js";
@@ -61,9 +70,13 @@ const Op = {
   MinorGc: 7,
   MajorGc: 8,
   LoadLibrary: 9,
+  Track: 10,
+  DropTracked: 11,
 } as const;
 /** Relative weights, indexed by Op. */
-const OP_WEIGHTS = [22, 18, 14, 14, 6, 6, 4, 6, 4, 2];
+const OP_WEIGHTS = [22, 18, 14, 14, 6, 6, 4, 6, 4, 2, 16, 10];
+/** Tracked values held at most. */
+const MAX_TRACKED = 32;
 
 /** The test library's bytes, compiled once per process; each cycle instantiates it anew. */
 let testlibModule: WebAssembly.Module | undefined;
@@ -98,6 +111,25 @@ interface Holder {
   readonly fields: (Resource | null)[];
 }
 
+/** Runs of one finalise / finaliseLast / weak function. */
+interface FunctionRecord {
+  readonly what: string;
+  runs: number;
+  /** Set when a finalise function was given another value than its own. */
+  wrongValue?: string;
+}
+
+/** A value with functions and weaks on it; see Note [Finalise workload checks]. */
+interface Tracked {
+  readonly id: number;
+  block: Block | undefined;
+  readonly functions: FunctionRecord[];
+  readonly weaks: { weak: Weak; value: number | string }[];
+  readonly hasFinalise: boolean;
+  /** Majors since it was dropped; -1 while held. */
+  majorsSinceDrop: number;
+}
+
 class Finalise {
   readonly #rt: Runtime;
   readonly #random: Random;
@@ -107,6 +139,10 @@ class Finalise {
   readonly #handles: { custom: Custom; resource: Resource }[] = [];
   readonly #holders: Holder[] = [];
   #nextHostId = 1;
+  readonly #tracked: Tracked[] = [];
+  readonly dropped: Tracked[] = [];
+  readonly functions: FunctionRecord[] = [];
+  #nextTrackedId = 1;
   operations = 0;
   verifications = 0;
   collections = 0;
@@ -202,7 +238,91 @@ class Finalise {
       case Op.LoadLibrary:
         if (this.libraries.length < MAX_LIBRARIES) await this.loadLibrary();
         return;
+      case Op.Track:
+        if (this.#tracked.length < MAX_TRACKED) this.#track();
+        return;
+      case Op.DropTracked: {
+        if (this.#tracked.length === 0) return;
+        const i = this.#random.nextInt(this.#tracked.length);
+        const t = this.#tracked[i]!;
+        this.#tracked[i] = this.#tracked[this.#tracked.length - 1]!;
+        this.#tracked.pop();
+        t.block!.free();
+        t.block = undefined;
+        t.majorsSinceDrop = 0;
+        this.dropped.push(t);
+        return;
+      }
     }
+  }
+
+  /** A value with a random mix of finalise, finaliseLast and weak pointers. */
+  #track(): void {
+    const id = this.#nextTrackedId++;
+    const block = this.#rt.block(2, [id, `tracked ${id}`]);
+    const mix = this.#random.nextInt(8);
+    const functions: FunctionRecord[] = [];
+    // The functions close over their records only: never the runtime or this workload.
+    const record = (what: string): FunctionRecord => {
+      const r = { what: `${what} of tracked value ${id}`, runs: 0 };
+      functions.push(r);
+      this.functions.push(r);
+      return r;
+    };
+    const hasFinalise = (mix & 1) !== 0;
+    if (hasFinalise) {
+      const r = record("finalise");
+      registerCheckedFinalise(this.#rt, block, id, r);
+    }
+    if ((mix & 2) !== 0 || mix === 0) {
+      const r = record("finaliseLast");
+      this.#rt.finaliseLast(block, () => { r.runs++; });
+    }
+    const weaks: Tracked["weaks"] = [];
+    if ((mix & 4) !== 0) {
+      const count = 1 + this.#random.nextInt(2);
+      for (let k = 0; k < count; k++) {
+        const value = this.#random.chance(0.5) ? id * 10 + k : `weak ${id}.${k}`;
+        if (this.#random.chance(0.5)) {
+          const r = record("weak finalizer");
+          weaks.push({ weak: this.#rt.weak(block, value, () => { r.runs++; }), value });
+        } else {
+          weaks.push({ weak: this.#rt.weak(block, value), value });
+        }
+      }
+    }
+    this.#tracked.push({ id, block, functions, weaks, hasFinalise, majorsSinceDrop: -1 });
+  }
+
+  /** Tracked values, see Note [Finalise workload checks]. */
+  #checkTracked(major: boolean): void {
+    for (const t of this.#tracked) {
+      for (const r of t.functions) if (r.runs !== 0) this.#fail(`${r.what} ran while the value was held`);
+      for (const { weak, value } of t.weaks) {
+        const got = weak.deref();
+        if (got !== value) this.#fail(`a weak pointer keyed on held tracked value ${t.id} derefs to ${String(got)}, not ${String(value)}`);
+      }
+    }
+    for (const r of this.functions) {
+      if (r.runs > 1) this.#fail(`${r.what} ran ${r.runs} times`);
+      if (r.wrongValue !== undefined) this.#fail(r.wrongValue);
+    }
+    if (!major) return;
+    const still: Tracked[] = [];
+    for (const t of this.dropped) {
+      t.majorsSinceDrop++;
+      if (t.majorsSinceDrop < (t.hasFinalise ? 2 : 1)) {
+        still.push(t);
+        continue;
+      }
+      for (const r of t.functions) if (r.runs !== 1) this.#fail(`${r.what} ran ${r.runs} times by the ${t.majorsSinceDrop}th major collection after the value was dropped`);
+      for (const { weak } of t.weaks) {
+        if (weak.deref() !== undefined) this.#fail(`a weak pointer keyed on tracked value ${t.id}, dropped for good, still derefs`);
+        weak.free();
+      }
+    }
+    this.dropped.length = 0;
+    this.dropped.push(...still);
   }
 
   #adopt(custom: Custom, resource: Resource): void {
@@ -224,6 +344,7 @@ class Finalise {
   /** See Note [Finalise workload checks]. */
   #check(major: boolean): void {
     this.verifications++;
+    this.#checkTracked(major);
     const reachable = new Set<Resource>();
     for (const { resource } of this.#handles) reachable.add(resource);
     for (const holder of this.#holders) for (const r of holder.fields) if (r !== null) reachable.add(r);
@@ -253,6 +374,15 @@ class Finalise {
   }
 }
 
+/** rt.finalise on a tracked value; its function checks the value it is given. */
+function registerCheckedFinalise(rt: Runtime, block: Block, id: number, r: FunctionRecord): void {
+  rt.finalise(block, (value) => {
+    r.runs++;
+    const got = value.get(0);
+    if (got !== id) r.wrongValue ??= `${r.what} was given a value holding ${String(got)}`;
+  });
+}
+
 /** A host finaliser for a bytes payload: checks the pattern, closes the id. */
 function closeBytes(host: Ledger, payload: Uint8Array): void {
   const id = new DataView(payload.buffer, payload.byteOffset, payload.byteLength).getUint32(0, true);
@@ -277,12 +407,16 @@ function bytesPayload(id: number, patternBytes: number): Uint8Array {
 }
 
 /** What the exit must show, captured at the end of run(). See Note [Finalise workload checks]. */
-function exitCheck(f: Finalise, pending: number, hostRefs: number): (report: ShutdownReport) => string | undefined {
+function exitCheck(f: Finalise, pending: number, hostRefs: number, functionsPending: number): (report: ShutdownReport) => string | undefined {
   // Captures the ledgers and figures only: the runtime must be collectable once the exit is done.
   const host = f.host;
   const ledgers = [host, ...f.libraryLedgers];
   const libraries = f.libraries.length;
+  const functions = f.functions;
   return (report) => {
+    const wrong = functions.find((r) => r.runs !== 1 || r.wrongValue !== undefined);
+    if (wrong !== undefined) return `finalise: ${wrong.wrongValue ?? `${wrong.what} ran ${wrong.runs} times by the end of the exit`}`;
+    if (report.finalisersRun !== functionsPending) return `finalise: ${functionsPending} finalise / finaliseLast / weak functions were pending but the exit ran ${report.finalisersRun}`;
     const open = ledgers.reduce((n, l) => n + l.open.size, 0);
     const twice = ledgers.reduce((n, l) => n + l.doubleCloses, 0);
     if (open !== 0) return `finalise: ${open} resource(s) still open after the exit (library resources ${open - host.open.size}, host resources ${host.open.size})`;
@@ -298,7 +432,7 @@ function exitCheck(f: Finalise, pending: number, hostRefs: number): (report: Shu
 /** The finalise workload. See the file comment and Note [Finalise workload checks]. */
 export const finalise: Workload = {
   name: "finalise",
-  summary: "custom blocks over library and host resources, libraries loaded each cycle, collections checked against a reachability model, most left for the exit to finalise",
+  summary: "custom blocks over library and host resources, finalise / finaliseLast / weak mixes, libraries loaded each cycle, collections checked against a reachability model, most left for the exit to finalise",
   // Errors are counted in the ShutdownReport, which fails the cycle; no warning per error.
   runtimeOptions: { nursery: NURSERY_BYTES, sanity: true, onFinaliserError: () => {} },
   async run({ runtime, random }: WorkloadContext): Promise<WorkloadOutcome> {
@@ -308,14 +442,15 @@ export const finalise: Workload = {
     if (f.violation === undefined) f.finish();
     const stats = runtime.stats();
     const pending = stats.finalisers.customPending;
+    const functionsPending = stats.finalisers.functionsPending;
     return {
       operations: f.operations,
       verifications: f.verifications,
       ...(f.violation === undefined ? {} : { violation: f.violation }),
       blocksLeft: pending,
       bytesLeft: 0,
-      figures: { resources: f.resources, libraries: f.libraries.length, collections: f.collections, "left for exit": pending },
-      afterExit: exitCheck(f, pending, stats.heap.hostRefs.live),
+      figures: { resources: f.resources, libraries: f.libraries.length, collections: f.collections, functions: f.functions.length, "left for exit": pending + functionsPending },
+      afterExit: exitCheck(f, pending, stats.heap.hostRefs.live, functionsPending),
     };
   },
 };

@@ -18,7 +18,7 @@
 import { BoundedChan } from "../../chan.js";
 import type { Block } from "../../block.js";
 import type { Random } from "../../random.js";
-import { reseedChaos, type Runtime } from "../../runtime.js";
+import { arrival, reseedChaos, type Runtime } from "../../runtime.js";
 import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js";
 import { filterChunk, gunzipChunks, makeSource, referenceOutput, type FilteredChunk, type PipelineSource } from "./pipeline-data.js";
 
@@ -50,8 +50,12 @@ export interface PipelineRun {
   readonly operations: number;
 }
 
-/** Runs the pipeline over `source` on `rt` with `workers` workers. */
-export async function runPipeline(rt: Runtime, source: PipelineSource, workers: number): Promise<PipelineRun> {
+/**
+ * Runs the pipeline over `source` on `rt` with `workers` workers. `trace`,
+ * if given, is told each step as it happens (which thread did what to which
+ * chunk): the interleaving, for the seeded-reproducibility test.
+ */
+export async function runPipeline(rt: Runtime, source: PipelineSource, workers: number, trace?: (step: string) => void): Promise<PipelineRun> {
   const chunks = new BoundedChan<Block | null>(rt, DEPTH);
   const results = new BoundedChan<Block | null>(rt, DEPTH);
   const lines = new BoundedChan<string | null>(rt, DEPTH);
@@ -61,14 +65,24 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
 
   const reader = (async () => {
     let index = 0;
-    for await (const text of gunzipChunks(source.gz)) {
-      const chunk = rt.block(CHUNK_TAG, [index++, text]);
-      try {
-        await chunks.write(chunk);
-      } finally {
-        chunk.free();
+    // Each chunk's arrival from gunzip (libuv's thread pool) is a seeded
+    // wake-up, so the seed fixes the interleaving: Note [Arrivals from
+    // outside] in src/scheduler.ts.
+    const texts = gunzipChunks(source.gz);
+    try {
+      for (let next = await arrival(rt, texts.next()); next.done !== true; next = await arrival(rt, texts.next())) {
+        const chunk = rt.block(CHUNK_TAG, [index++, next.value]);
+        try {
+          await chunks.write(chunk);
+        } finally {
+          chunk.free();
+        }
+        trace?.(`r${index - 1}`);
+        operations++;
       }
-      operations++;
+    } finally {
+      // As for-await would: a failed write closes the gunzip stream.
+      await texts.return(undefined);
     }
     for (let w = 0; w < workers; w++) await chunks.write(null);
   })();
@@ -86,13 +100,14 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
     operations++;
   };
 
-  const worker = async (): Promise<void> => {
+  const worker = async (_: unknown, w: number): Promise<void> => {
     for (let chunk = await chunks.read(); chunk !== null; chunk = await chunks.read()) {
       operations++;
       let index: unknown;
       let filtered: FilteredChunk;
       try {
         index = chunk.get(CHUNK_INDEX);
+        trace?.(`w${w}<${index as number}`);
         filtered = filterChunk(chunk.get(CHUNK_TEXT) as string);
       } finally {
         chunk.free();
@@ -119,6 +134,7 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
       let index: number;
       try {
         index = message.get(MESSAGE_CHUNK) as number;
+        trace?.(`c${message.tag}:${index}`);
         const payload = message.get(MESSAGE_PAYLOAD);
         if (message.tag === LINE_TAG) {
           let kept = pending.get(index);

@@ -1,0 +1,62 @@
+// rt.finalise and rt.finaliseLast: OCaml's Gc.finalise and Gc.finalise_last
+// on heap objects held by handles. The core keeps the registrations and finds
+// them due (assembly/heap/finalise.ts, Note [Finalisation in a collection]);
+// the host keeps the functions and runs them from the finaliser queue
+// (src/finalisers.ts). See docs/finalisers.md.
+
+import { ArgumentError } from "./errors.js";
+import { Handle, handleSlot, type HeapContext } from "./handles.js";
+import { finalisersOf, type FunctionEntry, type FunctionKind } from "./finalisers.js";
+import { describe } from "./options.js";
+
+/**
+ * The table entry of each function, per kind, made once: a program passing
+ * one function to 10⁶ values makes one entry, not 10⁶. Weak, holding nothing
+ * but the function.
+ */
+const entries: Record<FunctionKind, WeakMap<object, FunctionEntry>> = { finalise: new WeakMap(), finaliseLast: new WeakMap(), weak: new WeakMap() };
+
+/** Checks a finaliser function and wraps it for the table. */
+export function functionEntry(kind: FunctionKind, fn: unknown, operation: string): FunctionEntry {
+  if (typeof fn !== "function") throw new ArgumentError(`${operation}: the finaliser must be a function, got ${describe(fn)}`);
+  let entry = entries[kind].get(fn);
+  if (entry === undefined) {
+    entry = makeEntry(kind, fn as (value?: unknown) => unknown);
+    entries[kind].set(fn, entry);
+  }
+  return entry;
+}
+
+function makeEntry(kind: FunctionKind, fn: (value?: unknown) => unknown): FunctionEntry {
+  const name = fn.name === "" ? `(anonymous ${kind} function)` : fn.name;
+  return {
+    kind,
+    name,
+    run: (value) => {
+      const result: unknown = kind === "finalise" ? fn(value) : fn();
+      if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+        throw new ArgumentError(`${kind} function ${name} returned a promise: finalisers are synchronous (nothing awaits them; the value it was given is freed when it returns)`);
+      }
+    },
+  };
+}
+
+/** rt.finalise (isLast false) and rt.finaliseLast (isLast true). */
+export function registerFinaliser(context: HeapContext, value: unknown, fn: unknown, isLast: boolean): void {
+  const operation = isLast ? "Runtime.finaliseLast" : "Runtime.finalise";
+  if (!(value instanceof Handle)) {
+    throw new ArgumentError(`${operation}: the value must be a heap object held by a handle (a Block, MVar, Custom or Weak of this runtime), got ${describe(value)}; numbers, strings and other immediates cannot be finalised`);
+  }
+  const slot = handleSlot(value, operation, context);
+  const entry = functionEntry(isLast ? "finaliseLast" : "finalise", fn, operation);
+  context.run(operation, (core) => {
+    const finalisers = finalisersOf(context);
+    const index = finalisers.registerFunction(entry);
+    try {
+      core.finalise_register(slot, index, isLast ? 1 : 0);
+    } catch (thrown) {
+      finalisers.unregisterFunction(index);
+      throw thrown;
+    }
+  });
+}

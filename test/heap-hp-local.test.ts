@@ -1,0 +1,55 @@
+// A mutator holding the nursery's Hp in a local (Note [Hp in a local],
+// assembly/heap/nursery.ts), through the nursery-allocation kernel
+// (bench_nursery_alloc): its collections happen where a full nursery says,
+// it hands Hp back so the heap's own accounting and the host's next
+// allocation continue where it stopped, and the heap stays sane.
+
+import { afterEach, expect, test } from "vitest";
+import { Runtime, coreOf } from "../src/runtime.js";
+
+const NURSERY = 64 << 10;
+/** A block of two fields: header and two values (BLOCK2_BYTES in assembly/heap/alloc.ts). */
+const BLOCK2_BYTES = 16;
+const PER_NURSERY = NURSERY / BLOCK2_BYTES;
+
+let rt: Runtime | undefined;
+afterEach(async () => {
+  await rt?.shutdown();
+  rt = undefined;
+});
+
+test("a run of allocations with Hp in a local collects once per full nursery and hands Hp back", async () => {
+  rt = await Runtime.start({ nursery: NURSERY, sanity: true });
+  const core = coreOf(rt, "test hp-local");
+  const n = 2 * PER_NURSERY + PER_NURSERY / 2;
+  core.bench_nursery_alloc(n);
+  const heap = rt.stats().heap;
+  // The first nursery is created by the first allocation (Note [Lazy nursery]);
+  // each later full one is collected, nothing surviving.
+  expect(heap.collections).toEqual({ total: 2, minor: 2, major: 0 });
+  expect(heap.nursery.used).toBe((n - 2 * PER_NURSERY) * BLOCK2_BYTES);
+  expect(heap.generations.map((g) => g.objects)).toEqual([0, 0]);
+  rt.checkSanity();
+
+  // The host's allocator continues at the Hp the kernel handed back.
+  const b = rt.block(9, [1, 2]);
+  expect(rt.stats().heap.nursery.used).toBe((n - 2 * PER_NURSERY + 1) * BLOCK2_BYTES);
+  expect(core.bench_nursery_room()).toBe(PER_NURSERY - (n - 2 * PER_NURSERY + 1));
+  // And the kernel again after the host, across one more collection.
+  core.bench_nursery_alloc(PER_NURSERY);
+  expect(rt.stats().heap.collections.total).toBe(3);
+  expect([b.tag, b.get(0), b.get(1)]).toEqual([9, 1, 2]);
+  rt.checkSanity();
+  b.free();
+});
+
+test("the kernel's objects are well-formed blocks the collector can walk", async () => {
+  rt = await Runtime.start({ nursery: NURSERY, sanity: true });
+  const core = coreOf(rt, "test hp-local");
+  const kept = rt.block(0, [null]);
+  core.bench_nursery_alloc(PER_NURSERY / 4);
+  rt.checkSanity(); // walks the nursery object by object up to the handed-back Hp
+  rt.gc({ major: true });
+  expect(rt.stats().heap.generations.map((g) => g.objects)).toEqual([1, 0]); // only `kept` survives; it ages
+  kept.free();
+});

@@ -272,3 +272,16 @@ test("10^6 values dying in one collection: every finaliseLast function runs once
   expect(rt.stats().finalisers.functionsPending).toBe(0);
   await rt.shutdown();
 }, 60_000);
+
+test("several finalise functions on one value all run in the collection that finds it dead, newest first", async () => {
+  // Found by test/finalise-property.test.ts: resurrecting for the first
+  // function once made the value look alive to the second.
+  const rt = await Runtime.start({ sanity: true });
+  const order: number[] = [];
+  const v = rt.block(0, [0]);
+  for (let k = 1; k <= 3; k++) rt.finalise(v, () => order.push(k));
+  v.free();
+  rt.gc();
+  expect(order).toEqual([3, 2, 1]);
+  await rt.shutdown();
+});

@@ -93,18 +93,21 @@ function compact(table: usize): void {
  */
 export function finaliseFirst(): bool {
   let n = vecLength(first);
-  let found = false;
+  let start = vecLength(firstDue);
+  // Find every dead one before resurrecting any: a value registered twice
+  // would look alive (copied) to the second look after the first evacuated it.
   for (let i = n; i >= 2; i -= 2) {
     let obj = <usize>vecGet(first, i - 2);
     if (!isDead(obj, infoOf(obj))) continue;
     vecPush(firstDue, vecGet(first, i - 1));
-    vecPush(firstDue, evacuate(<u32>obj, 0));
+    vecPush(firstDue, <u32>obj);
     vecSet(first, i - 2, 0);
     queued++;
-    found = true;
   }
   compact(first);
-  return found;
+  let end = vecLength(firstDue);
+  for (let i = start + 1; i < end; i += 2) vecSet(firstDue, i, evacuate(vecGet(firstDue, i), 0));
+  return end != start;
 }
 
 /** Steps 2 and 3 of Note [Finalisation in a collection]. */

@@ -53,7 +53,7 @@ export function scavengeObject(obj: usize, gen: i32): bool {
     if (isPointer(v)) {
       let nv = evacuateFast(v, gen);
       store<u32>(a, nv);
-      //EXP if (genOfInfo(infoOf(<usize>nv)) < gen) young = true;
+      if (genOfInfo(infoOf(<usize>nv)) < gen) young = true;
     }
   }
   return young;

@@ -35,7 +35,7 @@ export interface StressProgress {
 export interface StressOptions {
   /** Cycles to run (default 10,000). */
   cycles?: number;
-  /** Stop after this many seconds even if cycles remain; 0: no time limit (default 180: the default run takes about 100). */
+  /** Stop after this many seconds even if cycles remain; 0: no time limit (default 180: the default run takes 72 s on two quiet cores, about 160 s on a busy machine). */
   seconds?: number;
   /**
    * Workload run in each cycle: a registered name, a comma-separated list of

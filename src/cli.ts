@@ -47,7 +47,7 @@ import { ArgumentError, UnloadableError } from "./errors.js";
 import { faultNames, type FaultName } from "./faults.js";
 import { freshSeed, isSeed, MAX_SEED, Random } from "./random.js";
 import { runStress, type StressResult } from "./stress/harness.js";
-import { cycleModes, STRESS_DEFAULTS, type CycleMode, type StressOptions } from "./stress/options.js";
+import { cycleModes, RSS_LIMIT_FACTOR, STRESS_DEFAULTS, type CycleMode, type StressOptions } from "./stress/options.js";
 import { renderReport } from "./stress/plot.js";
 import { progressDisplay } from "./stress/progress.js";
 import { formatSummary } from "./stress/summary.js";
@@ -69,6 +69,7 @@ interface StressCliOptions {
   restartEvery: number;
   restarts: number;
   slopeLimit: number;
+  rssSlopeLimit?: number;
   minSlopeSpan: number;
   samples: number;
   warmup: number;
@@ -187,6 +188,7 @@ async function runOnce(options: StressCliOptions, seed: number, label: string): 
     restartEvery: options.restartEvery,
     restarts: options.restarts,
     slopeLimit: options.slopeLimit,
+    ...(options.rssSlopeLimit === undefined ? {} : { rssSlopeLimit: options.rssSlopeLimit }),
     minSlopeSpan: options.minSlopeSpan,
     samples: options.samples,
     warmup: options.warmup,
@@ -251,6 +253,7 @@ function buildProgram(): Command {
     .addOption(new Option("--restart-every <n>", "in mixed mode, every n-th cycle (from cycle 0) is a restart series").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.restartEvery))
     .addOption(new Option("--restarts <k>", "in-instance restart cycles per restart series (≥ 2)").argParser(wholeNumber(2)).default(STRESS_DEFAULTS.restarts))
     .addOption(new Option("--slope-limit <bytes>", "largest process-memory slope that passes, bytes per cycle").argParser(realNumber(0, Number.MAX_SAFE_INTEGER)).default(STRESS_DEFAULTS.slopeLimit))
+    .addOption(new Option("--rss-slope-limit <bytes>", `largest RSS slope that passes, bytes per cycle (default: ${RSS_LIMIT_FACTOR} × the slope limit)`).argParser(realNumber(0, Number.MAX_SAFE_INTEGER)))
     .addOption(new Option("--min-slope-span <cycles>", "fewest cycles a slope must be fitted over to be judged; shorter fits are reported as n/a").argParser(wholeNumber(0)).default(STRESS_DEFAULTS.minSlopeSpan))
     .addOption(new Option("--samples <n>", "memory samples (each after forced GC) to aim for over the run").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.samples))
     .addOption(new Option("--warmup <fraction>", "share of the cycles, from the start, left out of the slope fits (0 to 0.9)").argParser(realNumber(0, 0.9)).default(STRESS_DEFAULTS.warmup))

@@ -83,12 +83,31 @@ export interface SeriesFit extends LineFit {
 export interface CheckLimits {
   /** Largest memory slope that passes, bytes per cycle. */
   readonly slopeLimit: number;
+  /** Largest RSS slope that passes. See Note [The RSS limit]. */
+  readonly rssSlopeLimit: number;
   /** Samples taken before this many cycles are warm-up, left out of the fits. */
   readonly warmupCycles: number;
   /** Fewest cycles a fit must span to be judged. See Note [Judged span]. */
   readonly minSlopeSpan: number;
 }
 
+// Note [The RSS limit]
+// ~~~~~~~~~~~~~~~~~~~~
+// external, arrayBuffers and heapUsed are exact counts: a clean default run
+// is flat in them to within a few B/cycle, and they are held to the slope
+// limit (64 B/cycle). RSS also counts what neither the runtime nor V8's heap
+// owns: glibc's arenas and their fragmentation, V8's code space, its
+// malloc'd side tables. Over 10,000 cycles of the default rotation it
+// drifts by a few hundred KB in ways its in-run standard error does not
+// predict (measured on clean runs: −5.5, 18, 102 ± 35 B/cycle; 94 and 142
+// before the mmap threshold was fixed, Note [Fixed mmap threshold],
+// cli.ts), so 64 B/cycle on RSS fails clean runs about one time in three.
+// RSS is the only series that sees a native leak (a zlib stream, an
+// instance's code, a libuv handle never closed), and those are KiBs to MiBs
+// per cycle; so RSS is held to 4 × the slope limit (256 B/cycle, 2.5 MB
+// over the default run), the exact series stay at the slope limit, and a
+// kept instance still fails both (test/stress-faults.test.ts).
+//
 // Note [Judged span]
 // ~~~~~~~~~~~~~~~~~~
 // RSS moves in steps: V8 grows its own heap by megabytes at a time, the
@@ -229,7 +248,8 @@ function libraries(e: Evidence): CheckResult {
 
 function slope(series: MemorySeries, fit: SeriesFit | undefined, e: Evidence, limits: CheckLimits): CheckResult {
   const { id, title } = seriesCheck[series];
-  const base = { id, title, limit: limits.slopeLimit, unit: "B/cycle" };
+  const limit = series === "rss" ? limits.rssSlopeLimit : limits.slopeLimit;
+  const base = { id, title, limit, unit: "B/cycle" };
   if (fit === undefined) {
     const after = e.samples.filter((s) => s.cycle >= limits.warmupCycles).length;
     return { ...base, figure: `n/a: ${after} samples after the warm-up, need ${MIN_FIT_POINTS}`, value: null, verdict: "n/a" };
@@ -240,7 +260,7 @@ function slope(series: MemorySeries, fit: SeriesFit | undefined, e: Evidence, li
   if (span < limits.minSlopeSpan) {
     return { ...base, figure: `${figure}; not judged: span < ${count(limits.minSlopeSpan)} cycles`, value: fit.slope, verdict: "n/a" };
   }
-  return { ...base, figure, value: fit.slope, verdict: fit.slope <= limits.slopeLimit ? "pass" : "fail" };
+  return { ...base, figure, value: fit.slope, verdict: fit.slope <= limit ? "pass" : "fail" };
 }
 
 function integrity(e: Evidence): CheckResult {

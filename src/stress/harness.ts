@@ -328,7 +328,7 @@ class StressRun {
     const e = this.#evidence;
     const warmupCycles = warmupEnd(cyclesRun, this.#options.warmup, e.firstTurnsEnd);
     const fits = fitSeries(e, warmupCycles);
-    const checks = evaluateChecks(e, { slopeLimit: this.#options.slopeLimit, minSlopeSpan: this.#options.minSlopeSpan, warmupCycles }, fits);
+    const checks = evaluateChecks(e, { slopeLimit: this.#options.slopeLimit, rssSlopeLimit: this.#options.rssSlopeLimit, minSlopeSpan: this.#options.minSlopeSpan, warmupCycles }, fits);
     return {
       verdict: overallVerdict(checks),
       options: this.#options,

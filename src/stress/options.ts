@@ -57,6 +57,11 @@ export interface StressOptions {
   /** Largest process-memory slope that passes, bytes per cycle (default 64). */
   slopeLimit?: number;
   /**
+   * Largest RSS slope that passes, bytes per cycle (default: 4 × slopeLimit).
+   * See Note [The RSS limit] in src/stress/checks.ts.
+   */
+  rssSlopeLimit?: number;
+  /**
    * Fewest cycles a slope must be fitted over to be judged (default 2,000):
    * over a shorter span one step of the engine's own heap outweighs the
    * limit, so the slope is reported but not judged. See Note [Judged span]
@@ -88,11 +93,15 @@ export interface ResolvedStressOptions {
   readonly restartEvery: number;
   readonly restarts: number;
   readonly slopeLimit: number;
+  readonly rssSlopeLimit: number;
   readonly minSlopeSpan: number;
   readonly samples: number;
   readonly warmup: number;
   readonly build: CoreBuild;
 }
+
+/** The RSS limit's default, in slope limits. See Note [The RSS limit] in src/stress/checks.ts. */
+export const RSS_LIMIT_FACTOR = 4;
 
 export const STRESS_DEFAULTS = {
   cycles: 10_000,
@@ -117,7 +126,7 @@ const MAX_WARMUP = 0.9;
 
 const knownOptions = new Set([
   "cycles", "seconds", "workload", "seed", "inject", "mode", "restartEvery", "restarts",
-  "slopeLimit", "minSlopeSpan", "samples", "warmup", "build", "onProgress",
+  "slopeLimit", "rssSlopeLimit", "minSlopeSpan", "samples", "warmup", "build", "onProgress",
 ]);
 
 function wholeNumber(name: string, value: unknown, min: number, max: number): number {
@@ -169,6 +178,8 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
   if (given.onProgress !== undefined && typeof given.onProgress !== "function") {
     throw new ArgumentError(`stress: onProgress must be a function, got ${describe(given.onProgress)}`);
   }
+  const slopeLimit = realNumber("slopeLimit", pick("slopeLimit"), 0, Number.MAX_SAFE_INTEGER);
+  const rssSlopeLimit = given.rssSlopeLimit === undefined ? RSS_LIMIT_FACTOR * slopeLimit : realNumber("rssSlopeLimit", given.rssSlopeLimit, 0, Number.MAX_SAFE_INTEGER);
   return {
     cycles: wholeNumber("cycles", pick("cycles"), 1, MAX_CYCLES),
     seconds: realNumber("seconds", pick("seconds"), 0, Number.MAX_SAFE_INTEGER),
@@ -178,7 +189,8 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
     mode: mode as CycleMode,
     restartEvery: wholeNumber("restartEvery", pick("restartEvery"), 1, MAX_CYCLES),
     restarts: wholeNumber("restarts", pick("restarts"), 2, MAX_RESTARTS),
-    slopeLimit: realNumber("slopeLimit", pick("slopeLimit"), 0, Number.MAX_SAFE_INTEGER),
+    slopeLimit,
+    rssSlopeLimit,
     minSlopeSpan: wholeNumber("minSlopeSpan", pick("minSlopeSpan"), 0, MAX_CYCLES),
     samples: wholeNumber("samples", pick("samples"), 1, MAX_SAMPLES),
     warmup: realNumber("warmup", pick("warmup"), 0, MAX_WARMUP),
@@ -198,6 +210,7 @@ export function reproduceCommand(options: ResolvedStressOptions, cyclesRun: numb
   if (options.restartEvery !== STRESS_DEFAULTS.restartEvery) args.push(`--restart-every ${options.restartEvery}`);
   if (options.restarts !== STRESS_DEFAULTS.restarts) args.push(`--restarts ${options.restarts}`);
   if (options.slopeLimit !== STRESS_DEFAULTS.slopeLimit) args.push(`--slope-limit ${options.slopeLimit}`);
+  if (options.rssSlopeLimit !== RSS_LIMIT_FACTOR * options.slopeLimit) args.push(`--rss-slope-limit ${options.rssSlopeLimit}`);
   if (options.minSlopeSpan !== STRESS_DEFAULTS.minSlopeSpan) args.push(`--min-slope-span ${options.minSlopeSpan}`);
   if (options.samples !== STRESS_DEFAULTS.samples) args.push(`--samples ${options.samples}`);
   if (options.warmup !== STRESS_DEFAULTS.warmup) args.push(`--warmup ${options.warmup}`);

@@ -301,17 +301,20 @@ let wakeCapacity: u32 = 0;
 
 @inline function wakeAt(i: u32): usize { return wake + <usize>i * WAKE_ENTRY; }
 
-function pushWake(id: u32, state: u32, value: u32): void {
+@inline function pushWake(id: u32, state: u32, value: u32): void {
   let length = wakeLength();
-  if (length == wakeCapacity) {
-    wakeCapacity = wakeCapacity == 0 ? WAKE_INITIAL : wakeCapacity << 1;
-    wake = metaResize(wake, <usize>wakeCapacity * WAKE_ENTRY);
-  }
+  if (length == wakeCapacity) wakeGrow();
   setWakeLength(length + 1);
   let a = wakeAt(length);
   store<u32>(a, id, WAKE_ID);
   store<u32>(a, state, WAKE_STATE);
   store<u32>(a, value, WAKE_VALUE);
+}
+
+/** pushWake's cold path: the list is full. */
+function wakeGrow(): void {
+  wakeCapacity = wakeCapacity == 0 ? WAKE_INITIAL : wakeCapacity << 1;
+  wake = metaResize(wake, <usize>wakeCapacity * WAKE_ENTRY);
 }
 
 /** Reverses the triples [from, to): readers popped LIFO are delivered FIFO. */
@@ -341,7 +344,7 @@ export function wakeListAddress(): usize { return wake; }
  * record `state` and hand `value` to the host. Its fields are cleared so the
  * dead TSO keeps nothing alive.
  */
-function wakeThread(tso: usize, state: u32, value: u32): void {
+@inline function wakeThread(tso: usize, state: u32, value: u32): void {
   let id = tsoId(tso);
   threadRelease(id);
   setTsoWord(tso, TSO_STATE, state);
@@ -398,7 +401,7 @@ function pushFront(mv: usize, e: u32): void {
  * FAULT_MVAR_POP_NO_BARRIER forgets the barrier (Note [Every queue store is
  * barriered]).
  */
-function popLive(mv: usize, forPut: bool): usize {
+@inline function popLive(mv: usize, forPut: bool): usize {
   let head = mvHead(mv);
   while (head != VALUE_NULL) {
     let e = <usize>head;
@@ -416,11 +419,28 @@ function popLive(mv: usize, forPut: bool): usize {
 // The host names an MVar by its handle slot; each operation reads the MVar
 // from the handle again after anything that allocates.
 
-function liveMVar(fn: string, slot: u32): usize {
-  if (!handleIsLive(slot)) fail(fn + ": " + slot.toString() + " is not a live handle");
-  let v = handleGet(slot);
-  if (!isPointer(v) || kindOfInfo(infoOf(<usize>v)) != KIND_MVAR) fail(fn + ": handle " + slot.toString() + " does not hold an MVar (" + hex(v) + ")");
+// Note [The hot path is inline]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A take or put that neither blocks nor wakes does a few loads and stores;
+// at that size each wasm call (prologue, stack check, arguments) costs as
+// much as the work. So the operations, the handle check, the value check
+// and the empty-queue cases are inline into each export, and what is rare
+// stays out of line: the message of a bad handle or value (string
+// building), a queue to pop, a thread to block. A free handle slot holds a
+// word that is no pointer, so one test rejects a free slot and an object of
+// another kind alike; only then is the cause told apart, for the message.
+
+/** The MVar in handle `slot`, or a trap naming `fn` and what is wrong with the handle. */
+@inline function liveMVar(fn: string, slot: u32): usize {
+  let v = handleIsLive(slot) ? handleGet(slot) : VALUE_NONE;
+  if (!isPointer(v) || kindOfInfo(infoOf(<usize>v)) != KIND_MVAR) badHandle(fn, slot);
   return <usize>v;
+}
+
+/** liveMVar's cold path: the trap, saying which rule the handle broke. */
+function badHandle(fn: string, slot: u32): void {
+  if (!handleIsLive(slot)) fail(fn + ": " + slot.toString() + " is not a live handle");
+  fail(fn + ": handle " + slot.toString() + " does not hold an MVar (" + hex(handleGet(slot)) + ")");
 }
 
 /** A new MVar holding `value` (VALUE_NONE: empty), in a new handle; NO_HANDLE when out of heap. */
@@ -476,7 +496,7 @@ function block(slot: u32, why: u32, carried: u32): usize {
 }
 
 /** Links a fresh TSO and entry (headers and the TSO's why, state, value set) into the MVar's queue. */
-function enlist(slot: u32, why: u32, tso: usize, e: usize): usize {
+@inline function enlist(slot: u32, why: u32, tso: usize, e: usize): usize {
   let mv = handleGet(slot);
   // Both are fresh (generation 0): no barrier to pass yet.
   setFieldRaw(tso, TSO_BLOCKED_ON, mv);
@@ -495,7 +515,7 @@ function enlist(slot: u32, why: u32, tso: usize, e: usize): usize {
  * blocked putter (which is woken); or TAKE_BLOCKED, the thread queued; or
  * OP_OUT_OF_HEAP.
  */
-function take(slot: u32): u32 {
+@inline function take(slot: u32): u32 {
   let mv = liveMVar("mvar_take", slot);
   let v = mvValue(mv);
   if (v == VALUE_NONE) return block(slot, WHY_TAKE, VALUE_NONE) == 0 ? OP_OUT_OF_HEAP : TAKE_BLOCKED;
@@ -503,8 +523,16 @@ function take(slot: u32): u32 {
   return v;
 }
 
-/** The full MVar was just taken: the first blocked putter's value moves in, else it empties. */
-function takeFull(mv: usize): void {
+/**
+ * The full MVar was just taken: the first blocked putter's value moves in,
+ * else it empties (inline when no one waits: Note [The hot path is inline]).
+ */
+@inline function takeFull(mv: usize): void {
+  if (mvHead(mv) == VALUE_NULL) setValue(mv, VALUE_NONE);
+  else takeFullQueued(mv);
+}
+
+function takeFullQueued(mv: usize): void {
   let e = popLive(mv, false);
   if (e == 0) {
     setValue(mv, VALUE_NONE);
@@ -517,7 +545,7 @@ function takeFull(mv: usize): void {
 }
 
 /** tryTakeMVar: the value, or VALUE_NONE when empty. Never blocks. */
-function tryTake(slot: u32): u32 {
+@inline function tryTake(slot: u32): u32 {
   let mv = liveMVar("mvar_try_take", slot);
   let v = mvValue(mv);
   if (v != VALUE_NONE) takeFull(mv);
@@ -525,7 +553,7 @@ function tryTake(slot: u32): u32 {
 }
 
 /** readMVar: the value, atomically, leaving the MVar full; or TAKE_BLOCKED; or OP_OUT_OF_HEAP. */
-function read(slot: u32): u32 {
+@inline function read(slot: u32): u32 {
   let mv = liveMVar("mvar_read", slot);
   let v = mvValue(mv);
   if (v == VALUE_NONE) return block(slot, WHY_READ, VALUE_NONE) == 0 ? OP_OUT_OF_HEAP : TAKE_BLOCKED;
@@ -542,7 +570,7 @@ export function mvarTryRead(slot: u32): u32 {
  * or PUT_BLOCKED (the MVar was full; the thread queued with its value), or
  * OP_OUT_OF_HEAP.
  */
-function put(slot: u32, v: u32): u32 {
+@inline function put(slot: u32, v: u32): u32 {
   checkValue("mvar_put", v);
   let mv = liveMVar("mvar_put", slot);
   if (mvValue(mv) != VALUE_NONE) return block(slot, WHY_PUT, v) == 0 ? OP_OUT_OF_HEAP : PUT_BLOCKED;
@@ -551,7 +579,7 @@ function put(slot: u32, v: u32): u32 {
 }
 
 /** tryPutMVar: false when full (it never overtakes blocked putters). */
-function tryPut(slot: u32, v: u32): bool {
+@inline function tryPut(slot: u32, v: u32): bool {
   checkValue("mvar_try_put", v);
   let mv = liveMVar("mvar_try_put", slot);
   if (mvValue(mv) != VALUE_NONE) return false;
@@ -564,7 +592,12 @@ function tryPut(slot: u32, v: u32): bool {
  * then the first taker gets it (the take is performed on its behalf and the
  * MVar stays empty); with no taker the MVar fills.
  */
-function putEmpty(mv: usize, v: u32): void {
+@inline function putEmpty(mv: usize, v: u32): void {
+  if (mvHead(mv) == VALUE_NULL) setValue(mv, v);
+  else putEmptyQueued(mv, v);
+}
+
+function putEmptyQueued(mv: usize, v: u32): void {
   let readersFrom = wakeLength();
   let readers: u32 = 0;
   for (;;) {
@@ -585,11 +618,11 @@ function putEmpty(mv: usize, v: u32): void {
 }
 
 /** The operations as the host calls them: each publishes the mailbox. */
-export function mvarTake(slot: u32): u32 { let r = take(slot); publish(); return r; }
-export function mvarRead(slot: u32): u32 { let r = read(slot); publish(); return r; }
-export function mvarPut(slot: u32, v: u32): u32 { let r = put(slot, v); publish(); return r; }
-export function mvarTryTake(slot: u32): u32 { let r = tryTake(slot); publish(); return r; }
-export function mvarTryPut(slot: u32, v: u32): bool { let r = tryPut(slot, v); publish(); return r; }
+@inline export function mvarTake(slot: u32): u32 { let r = take(slot); publish(); return r; }
+@inline export function mvarRead(slot: u32): u32 { let r = read(slot); publish(); return r; }
+@inline export function mvarPut(slot: u32, v: u32): u32 { let r = put(slot, v); publish(); return r; }
+@inline export function mvarTryTake(slot: u32): u32 { let r = tryTake(slot); publish(); return r; }
+@inline export function mvarTryPut(slot: u32, v: u32): bool { let r = tryPut(slot, v); publish(); return r; }
 
 /**
  * Tests of the checker only: stores `v` as the MVar's value, through the
@@ -630,8 +663,13 @@ export function mvarCancel(id: u32): bool {
 }
 
 /** A value the host may store: VALUE_NONE means "empty" and never crosses. */
-function checkValue(fn: string, v: u32): void {
-  if (v == 0 || v == VALUE_NONE || !(isPointer(v) || isInt(v) || isSpecial(v))) fail(fn + ": " + hex(v) + " is not a value");
+@inline function checkValue(fn: string, v: u32): void {
+  if (v == 0 || v == VALUE_NONE || !(isPointer(v) || isInt(v) || isSpecial(v))) badValue(fn, v);
+}
+
+/** checkValue's cold path. */
+function badValue(fn: string, v: u32): void {
+  fail(fn + ": " + hex(v) + " is not a value");
 }
 
 // ── the collector's side ─────────────────────────────────────────────────────

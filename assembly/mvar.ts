@@ -199,7 +199,7 @@ let lastBlocked: u32 = 0;
 @inline function slotAddr(i: u32): usize { return vecAt(table, i); }
 @inline function isFreeSlotWord(w: u32): bool { return (w & FREE_BIT) != 0; }
 
-function threadRegister(entry: usize): u32 {
+@inline function threadRegister(entry: usize): u32 {
   blockedCount++;
   if (freeHead == 0) {
     let i = vecLength(table);
@@ -380,7 +380,7 @@ function allocMVarObject(kind: u32): usize {
 // ── the queue ────────────────────────────────────────────────────────────────
 
 /** Appends entry `e` (a taker or putter) at the tail. */
-function enqueue(mv: usize, e: u32): void {
+@inline function enqueue(mv: usize, e: u32): void {
   let tail = mvTail(mv);
   if (tail == VALUE_NULL) setHead(mv, e);
   else storeField(<usize>tail, ENTRY_LINK, e);
@@ -388,7 +388,7 @@ function enqueue(mv: usize, e: u32): void {
 }
 
 /** Pushes entry `e` (a reader) at the head. See Note [MVar queue invariant]. */
-function pushFront(mv: usize, e: u32): void {
+@inline function pushFront(mv: usize, e: u32): void {
   let head = mvHead(mv);
   storeField(<usize>e, ENTRY_LINK, head);
   setHead(mv, e);
@@ -465,18 +465,32 @@ function block(slot: u32, why: u32, carried: u32): usize {
   // keep alive across a collection. With chaos armed every allocation must
   // count down, so that case takes the general path.
   let p = chaosCountdown == 0 ? nurseryAlloc(TSO_OBJECT_BYTES + ENTRY_OBJECT_BYTES) : 0;
+  let tso: usize;
+  let e: usize;
   if (p != 0) {
-    let t = p;
-    let q = p + TSO_OBJECT_BYTES;
-    setInfo(t, makeInfo(KIND_TSO, 0, 0));
-    setLength(t, 0);
-    setFieldRaw(t, TSO_VALUE, carried);
-    setTsoWord(t, TSO_WHY, why);
-    setTsoWord(t, TSO_STATE, STATE_BLOCKED);
-    setInfo(q, makeInfo(KIND_MVAR_QUEUE, 0, 0));
-    setLength(q, 0);
-    return enlist(slot, why, t, q);
+    tso = p;
+    e = p + TSO_OBJECT_BYTES;
+    setInfo(tso, makeInfo(KIND_TSO, 0, 0));
+    setLength(tso, 0);
+    setFieldRaw(tso, TSO_VALUE, carried);
+    setTsoWord(tso, TSO_WHY, why);
+    setTsoWord(tso, TSO_STATE, STATE_BLOCKED);
+    setInfo(e, makeInfo(KIND_MVAR_QUEUE, 0, 0));
+    setLength(e, 0);
+  } else {
+    e = allocThread(why, carried);
+    if (e == 0) return 0;
+    tso = <usize>entryTso(e);
   }
+  return enlist(slot, why, tso, e);
+}
+
+/**
+ * block's general path: a TSO carrying `carried` and its queue entry, each
+ * allocated on its own (either may collect). Returns the entry, its tso
+ * field set, or 0 when out of heap.
+ */
+function allocThread(why: u32, carried: u32): usize {
   rootPush(carried);
   let tso = allocMVarObject(KIND_TSO);
   if (tso == 0) {
@@ -492,7 +506,8 @@ function block(slot: u32, why: u32, carried: u32): usize {
   let e = allocMVarObject(KIND_MVAR_QUEUE);
   tso = <usize>rootPop();
   if (e == 0) return 0;
-  return enlist(slot, why, tso, e);
+  setFieldRaw(e, ENTRY_TSO, <u32>tso);
+  return e;
 }
 
 /** Links a fresh TSO and entry (headers and the TSO's why, state, value set) into the MVar's queue. */

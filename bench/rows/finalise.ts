@@ -23,6 +23,7 @@
 // every shutdown is checked: every custom block finalised, nothing leaked.
 
 import { Runtime, coreOf } from "../../src/runtime.js";
+import type { Block } from "../../src/block.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 const MIB = 1 << 20;
@@ -89,29 +90,8 @@ export const shutdownRow = defineRow<{ heap: string }>({
 async function prepareCustom(_params: Record<string, never>, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? QUICK_FINALISERS : FINALISERS;
   const rt = await Runtime.start();
-  let ran = 0;
-  const fin = (): void => {
-    ran++;
-  };
-  let calls = 0;
-  const ours: TaskSpec = {
-    name: "rt.custom + major GC",
-    ops: n,
-    fn: () => {
-      calls++;
-      const before = ran;
-      for (let i = 0; i < n; i++) rt.custom(i, fin).free();
-      rt.gc({ major: true });
-      if (ran - before !== n) throw new Error(`bench finalise/custom: ${n} custom blocks made and dropped, ${ran - before} finalised after a major collection`);
-      return ran;
-    },
-    verify: (c) => {
-      if (c !== calls || ran !== calls * n) throw new Error(`bench finalise/custom: ${calls} batches ran ${ran} finalisers, expected ${calls * n}`);
-    },
-  };
-
   return {
-    ours,
+    ours: batchTask("finalise/custom", "rt.custom + major GC", n, rt, (i, fin) => rt.custom(i, fin).free()),
     peers: [registryPeer(n, "finalise/custom")],
     teardown: async () => {
       const report = await rt.shutdown();
@@ -123,49 +103,49 @@ async function prepareCustom(_params: Record<string, never>, ctx: RunContext): P
 async function prepareFunctions(params: { kind: FunctionKind }, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? QUICK_FINALISERS : FINALISERS;
   const rt = await Runtime.start();
-  let ran = 0;
-  const fin = (): void => {
-    ran++;
-  };
   const register = {
-    finalise: (i: number) => {
-      const b = rt.block(0, [i]);
-      rt.finalise(b, fin);
-      b.free();
-    },
-    finaliseLast: (i: number) => {
-      const b = rt.block(0, [i]);
-      rt.finaliseLast(b, fin);
-      b.free();
-    },
-    weak: (i: number) => {
-      const b = rt.block(0, [i]);
-      rt.weak(b, undefined, fin).free();
-      b.free();
-    },
+    finalise: (b: Block, fin: () => void) => rt.finalise(b, fin),
+    finaliseLast: (b: Block, fin: () => void) => rt.finaliseLast(b, fin),
+    weak: (b: Block, fin: () => void) => rt.weak(b, undefined, fin).free(),
   }[params.kind];
-  let calls = 0;
-  const ours: TaskSpec = {
-    name: `rt.${params.kind} + major GC`,
-    ops: n,
-    fn: () => {
-      calls++;
-      const before = ran;
-      for (let i = 0; i < n; i++) register(i);
-      rt.gc({ major: true });
-      if (ran - before !== n) throw new Error(`bench finalise/functions: ${n} ${params.kind} registrations on dropped blocks, ${ran - before} ran after a major collection`);
-      return ran;
-    },
-    verify: (c) => {
-      if (c !== calls || ran !== calls * n) throw new Error(`bench finalise/functions: ${calls} batches ran ${ran} functions, expected ${calls * n}`);
-    },
-  };
   return {
-    ours,
+    ours: batchTask("finalise/functions", `rt.${params.kind} + major GC`, n, rt, (i, fin) => {
+      const b = rt.block(0, [i]);
+      register(b, fin);
+      b.free();
+    }),
     peers: [registryPeer(n, "finalise/functions")],
     teardown: async () => {
       const report = await rt.shutdown();
       if (report.leakedBlocks !== 0 || report.finalisersRun !== 0) throw new Error(`bench finalise/functions: shutdown left ${report.leakedBlocks} blocks and ran ${report.finalisersRun} functions still pending`);
+    },
+  };
+}
+
+/**
+ * Ours in both finaliser rows: `make(i, fin)` n times (each leaves one
+ * finaliser due once its object dies), then one major collection, after
+ * which all n must have run.
+ */
+function batchTask(row: string, name: string, n: number, rt: Runtime, make: (i: number, fin: () => void) => void): TaskSpec {
+  let ran = 0;
+  const fin = (): void => {
+    ran++;
+  };
+  let calls = 0;
+  return {
+    name,
+    ops: n,
+    fn: () => {
+      calls++;
+      const before = ran;
+      for (let i = 0; i < n; i++) make(i, fin);
+      rt.gc({ major: true });
+      if (ran - before !== n) throw new Error(`bench ${row}: ${n} made and dropped, ${ran - before} finalised after a major collection`);
+      return ran;
+    },
+    verify: (c) => {
+      if (c !== calls || ran !== calls * n) throw new Error(`bench ${row}: ${calls} batches ran ${ran} finalisers, expected ${calls * n}`);
     },
   };
 }

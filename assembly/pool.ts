@@ -189,13 +189,18 @@ export function poolCreate(): void {
   setNext(sentinel, sentinel);
   setPrev(sentinel, sentinel);
   setCheck(sentinel, STATE_POOLED, 0);
+  resetCounters();
+  active = true;
+}
+
+/** Every counter of a cycle back to zero (the limit is kept: it is the host's). */
+function resetCounters(): void {
   blocksOutstanding = 0;
   bytesOutstanding = 0;
   peakBlocks = 0;
   peakBytes = 0;
   totalAllocs = 0;
   totalFrees = 0;
-  active = true;
 }
 
 /**
@@ -378,12 +383,7 @@ export function poolSizeOf(payload: usize): usize { return sizeOf(liveHeader("po
 /** Forgets every counter and the limit, for a restart from scratch. */
 export function poolReset(): void {
   if (active) fail("pool_reset: the pool is still active");
-  blocksOutstanding = 0;
-  bytesOutstanding = 0;
-  peakBlocks = 0;
-  peakBytes = 0;
-  totalAllocs = 0;
-  totalFrees = 0;
+  resetCounters();
   byteLimit = <u64>u32.MAX_VALUE;
 }
 

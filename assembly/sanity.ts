@@ -301,25 +301,22 @@ function checkRoots(): bool {
 }
 
 function checkHostrefs(): bool {
-  let n = hostrefsLive();
-  for (let i: u32 = 0; i < n; i++) {
-    let obj = hostrefAt(i);
-    if (!isObject(obj)) return report(CHECK_HEAP_HOSTREFS, "entry " + i.toString() + " of the host-reference list is no live object", obj, -1, NO_GEN);
-    if (kindOfInfo(infoOf(obj)) != KIND_HOSTREF) return report(CHECK_HEAP_HOSTREFS, "entry " + i.toString() + " of the host-reference list is not a hostref", obj, -1, NO_GEN);
-  }
-  if (n != hostrefObjects) return report(CHECK_HEAP_HOSTREFS, "the host-reference list holds " + n.toString() + " objects but the heap " + hostrefObjects.toString(), 0, -1, NO_GEN);
-  return true;
+  return checkRegistry(CHECK_HEAP_HOSTREFS, "host-reference list", "a hostref", KIND_HOSTREF, hostrefsLive(), hostrefAt, hostrefObjects);
 }
 
 /** A custom object off the list would never be finalised; one listed twice, twice. */
 function checkCustoms(): bool {
-  let n = customLive();
+  return checkRegistry(CHECK_HEAP_CUSTOMS, "custom-block list", "a custom block", KIND_CUSTOM, customLive(), customAt, customObjects);
+}
+
+/** A registry (heap/registry.ts) holds exactly the heap's objects of its kind. */
+function checkRegistry(check: u32, list: string, what: string, kind: u32, n: u32, at: (i: u32) => usize, inHeap: u32): bool {
   for (let i: u32 = 0; i < n; i++) {
-    let obj = customAt(i);
-    if (!isObject(obj)) return report(CHECK_HEAP_CUSTOMS, "entry " + i.toString() + " of the custom-block list is no live object", obj, -1, NO_GEN);
-    if (kindOfInfo(infoOf(obj)) != KIND_CUSTOM) return report(CHECK_HEAP_CUSTOMS, "entry " + i.toString() + " of the custom-block list is not a custom block", obj, -1, NO_GEN);
+    let obj = at(i);
+    if (!isObject(obj)) return report(check, "entry " + i.toString() + " of the " + list + " is no live object", obj, -1, NO_GEN);
+    if (kindOfInfo(infoOf(obj)) != kind) return report(check, "entry " + i.toString() + " of the " + list + " is not " + what, obj, -1, NO_GEN);
   }
-  if (n != customObjects) return report(CHECK_HEAP_CUSTOMS, "the custom-block list holds " + n.toString() + " objects but the heap " + customObjects.toString(), 0, -1, NO_GEN);
+  if (n != inHeap) return report(check, "the " + list + " holds " + n.toString() + " objects but the heap " + inHeap.toString(), 0, -1, NO_GEN);
   return true;
 }
 

@@ -251,11 +251,7 @@ export class Finalisers {
    * Returns how many ran at this step.
    */
   runWave(core: CoreExports): number {
-    const before = this.#functionsRun;
-    core.finalise_all();
-    this.#drain(core);
-    this.#run("shutdown");
-    return this.#functionsRun - before;
+    return this.#shutdownStep(core, () => core.finalise_all(), () => this.#functionsRun);
   }
 
   /** Registrations the wave did not run (made during it); dropped with the heap. */
@@ -270,11 +266,16 @@ export class Finalisers {
    * once, then the queue runs to its end. Returns how many ran at this step.
    */
   finaliseAll(core: CoreExports): number {
-    const before = this.#finalised;
-    core.custom_finalise_all();
+    return this.#shutdownStep(core, () => core.custom_finalise_all(), () => this.#finalised);
+  }
+
+  /** Has the core queue everything of one kind, runs the queue; how many of that kind `ran` counts now. */
+  #shutdownStep(core: CoreExports, queueAll: () => void, ran: () => number): number {
+    const before = ran();
+    queueAll();
     this.#drain(core);
     this.#run("shutdown");
-    return this.#finalised - before;
+    return ran() - before;
   }
 
   /** Shutdown step (4): unload every library; returns how many. */

@@ -10,6 +10,7 @@ import { describe, expect, it } from "vitest";
 import { Runtime, SanityError, type MVar } from "../src/index.js";
 import { withCore } from "../src/runtime.js";
 import { handleSlot } from "../src/handles.js";
+import { thrownBy } from "./support/thrown.js";
 
 /** The shape, built through the public API alone; returns the blocked takers. */
 async function buildShape(rt: Runtime, mv: MVar<number>): Promise<{ takers: Promise<number>[] }> {
@@ -71,23 +72,13 @@ describe("GHC #18919: put pops the queue head of an old, clean MVar", () => {
     expect(shapeOf(rt, mv)).toMatchObject({ mvarGen: 1, mvarDirty: false, entryGens: [1, 0, 1] });
     await mv.put(10);
     expect(shapeOf(rt, mv).mvarDirty).toBe(false);
-    let caught: unknown;
-    try {
-      rt.checkSanity();
-    } catch (thrown) {
-      caught = thrown;
-    }
+    const caught = thrownBy(() => rt.checkSanity());
     expect(caught).toBeInstanceOf(SanityError);
     expect((caught as SanityError).check).toBe("remembered");
     expect((caught as SanityError).message).toMatch(/mvar 0x[0-9a-f]+ of generation 1, field 1/);
     // And the corruption itself: the next minor collection moves the young
     // entry and the MVar is left pointing where it was.
-    let afterGc: unknown;
-    try {
-      rt.gc();
-    } catch (thrown) {
-      afterGc = thrown;
-    }
+    const afterGc = thrownBy(() => rt.gc());
     expect(afterGc).toBeInstanceOf(SanityError);
     await rt.shutdown().catch(() => undefined);
   });

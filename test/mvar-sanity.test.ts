@@ -5,6 +5,7 @@ import { describe, expect, it } from "vitest";
 import { Runtime, SanityError } from "../src/index.js";
 import { handleSlot } from "../src/handles.js";
 import { withCore } from "../src/runtime.js";
+import { thrownBy } from "./support/thrown.js";
 
 const INT_5 = (5 << 1) | 1;
 
@@ -31,12 +32,7 @@ describe("MVar sanity checks", () => {
     const taker = mv.take();
     taker.catch(() => undefined);
     withCore(rt, "test", (core) => core.test_mvar_force_value(handleSlot(mv, "test"), INT_5));
-    let caught: unknown;
-    try {
-      rt.checkSanity();
-    } catch (thrown) {
-      caught = thrown;
-    }
+    const caught = thrownBy(() => rt.checkSanity());
     expect(caught).toBeInstanceOf(SanityError);
     expect((caught as SanityError).check).toBe("mvar");
     expect((caught as SanityError).message).toMatch(/a full MVar has a taker waiting/);

@@ -5,6 +5,7 @@
 import { expect, test } from "vitest";
 import { Block, Runtime, SanityError } from "../src/index.js";
 import { addressOf, generationOf, rememberedSets } from "./heap-support.js";
+import { thrownBy } from "./support/thrown.js";
 
 async function oldBlock(rt: Runtime, fields: unknown[]): Promise<Block> {
   const b = rt.block(0, fields);
@@ -20,12 +21,7 @@ test("checkSanity names the unrecorded old object and its field", async () => {
   rt.checkSanity();
   old.set(2, rt.block(1, []));
   expect(rememberedSets(rt)).toEqual([0, 0]);
-  let error: unknown;
-  try {
-    rt.checkSanity();
-  } catch (thrown) {
-    error = thrown;
-  }
+  const error = thrownBy(() => rt.checkSanity());
   expect(error).toBeInstanceOf(SanityError);
   const e = error as SanityError;
   expect(e.code).toBe("ERR_SANITY");
@@ -67,12 +63,7 @@ test("with sanity on, the next collection reports the damage the missed record d
   const young = rt.block(1, ["only reachable from old"]);
   old.set(0, young);
   young.free();
-  let error: unknown;
-  try {
-    rt.gc();
-  } catch (thrown) {
-    error = thrown;
-  }
+  const error = thrownBy(() => rt.gc());
   expect(error).toBeInstanceOf(SanityError);
   // The young block was not evacuated: the old block's field now dangles.
   expect((error as SanityError).check).toBe("pointer");

@@ -5,6 +5,7 @@
 import { expect, test } from "vitest";
 import { Block, Runtime, Weak, ArgumentError, SanityError } from "../src/index.js";
 import { generationOf } from "./heap-support.js";
+import { thrownBy } from "./support/thrown.js";
 
 test("deref gives the value while the key is alive and undefined after it died", async () => {
   const rt = await Runtime.start({ sanity: true });
@@ -190,13 +191,10 @@ test.each([
   rt.weak(key, value);
   rt.finalise(key, () => {});
   value.free();
-  let caught: unknown;
-  try {
+  const caught = thrownBy(() => {
     rt.gc();
     rt.gc();
-  } catch (thrown) {
-    caught = thrown;
-  }
+  });
   expect(caught).toBeInstanceOf(SanityError);
   expect((caught as SanityError).check).toBe(check);
   await rt.shutdown().catch(() => {});

@@ -33,10 +33,10 @@
 // the host's good behaviour.
 
 import { metaResize } from "./meta";
-import { vecLength, vecGet, vecSet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
+import { vecLength, vecGet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
 import { allocObject } from "./alloc";
-import { inFromSpace } from "./evacuate";
-import { infoOf, isForwarded, forwardee, payloadOf, lengthOf, alignObject, KIND_CUSTOM } from "./layout";
+import { sweepRegistry } from "./registry";
+import { payloadOf, lengthOf, alignObject, KIND_CUSTOM } from "./layout";
 
 @inline const INITIAL_DEAD_BYTES: usize = 1024;
 
@@ -91,20 +91,7 @@ export function allocCustom(finaliser: u32, flags: u32, number: f64, length: u32
  * Note [Custom finalisers run outside the collector].
  */
 export function customSweep(): void {
-  let n = vecLength(registry);
-  let w: u32 = 0;
-  for (let i: u32 = 0; i < n; i++) {
-    let obj = <usize>vecGet(registry, i);
-    let info = infoOf(obj);
-    if (isForwarded(info)) {
-      vecSet(registry, w++, <u32>forwardee(info));
-    } else if (inFromSpace(obj, info)) {
-      pushDead(obj);
-    } else {
-      vecSet(registry, w++, <u32>obj);
-    }
-  }
-  vecTruncate(registry, w);
+  sweepRegistry(registry, pushDead);
 }
 
 /** Shutdown step (2): every live block goes to the queue; the list is left empty. */

@@ -12,10 +12,10 @@
 //            └───────┴───────┴─────┘
 //   hostref object: header (kind HOSTREF, length 0) │ index u32
 
-import { VEC_BYTES, VEC_ALIGN, vecData, vecLength, vecGet, vecSet, vecPush, vecTruncate, vecReset } from "./vec";
+import { VEC_BYTES, VEC_ALIGN, vecData, vecLength, vecGet, vecPush, vecTruncate, vecReset } from "./vec";
 import { allocObject } from "./alloc";
-import { inFromSpace } from "./evacuate";
-import { infoOf, isForwarded, forwardee, payloadOf, KIND_HOSTREF } from "./layout";
+import { sweepRegistry } from "./registry";
+import { payloadOf, KIND_HOSTREF } from "./layout";
 
 const registry: usize = memory.data(VEC_BYTES, VEC_ALIGN);
 const dead: usize = memory.data(VEC_BYTES, VEC_ALIGN);
@@ -37,19 +37,11 @@ export function allocHostref(index: u32): usize {
  * object in from-space either moved (follow it) or died (queue its index).
  */
 export function hostrefsSweep(): void {
-  let w: u32 = 0;
-  for (let i: u32 = 0, n = vecLength(registry); i < n; i++) {
-    let obj = <usize>vecGet(registry, i);
-    let info = infoOf(obj);
-    if (isForwarded(info)) {
-      vecSet(registry, w++, <u32>forwardee(info));
-    } else if (inFromSpace(obj, info)) {
-      vecPush(dead, hostrefIndex(obj));
-    } else {
-      vecSet(registry, w++, <u32>obj);
-    }
-  }
-  vecTruncate(registry, w);
+  sweepRegistry(registry, queueDead);
+}
+
+function queueDead(obj: usize): void {
+  vecPush(dead, hostrefIndex(obj));
 }
 
 export function hostrefsLive(): u32 { return vecLength(registry); }

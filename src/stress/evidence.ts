@@ -45,7 +45,6 @@ export class Evidence {
   restartCycles = 0;
   /** Restarts per series, as configured (the longest series seen). */
   restartsPerSeries = 0;
-  /** Series whose memory.size() after a later cycle exceeded that after cycle 1. */
   /** Series whose memory.size() kept growing (broke the fixpoint). */
   seriesThatGrew = 0;
   /** Series that grew once after cycle 1 and then held: TLSF settling, not a leak. */

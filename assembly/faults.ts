@@ -22,6 +22,11 @@
  *  table entry. Test only. */
 @inline export const FAULT_FINALISE_STALE_ENTRY: u32 = 1 << 4;
 
+/** A minor collection that promotes the nursery in place leaves the stubs
+ *  of the objects it copied first forwarded (promote.ts); the sanity
+ *  checker's heap walk must report one. Test only. */
+@inline export const FAULT_PROMOTE_KEEP_STUBS: u32 = 1 << 5;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

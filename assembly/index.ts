@@ -81,6 +81,7 @@ import * as heapCollect from "./heap/collect";
 import * as heapOps from "./heap/exports";
 import * as heapGen from "./heap/generations";
 import * as heapNursery from "./heap/nursery";
+import * as heapPromote from "./heap/promote";
 import * as heapHandles from "./heap/handles";
 import * as heapHostrefs from "./heap/hostrefs";
 import * as heapRoots from "./heap/roots";
@@ -118,6 +119,7 @@ export function heap_poll(): u32 {
 }
 export function heap_nursery_size(): usize { return heapNursery.nurserySize(); }
 export function heap_nursery_used(): usize { return heapNursery.nurseryUsed(); }
+export function heap_nursery_promotions(): u32 { return heapPromote.nurseryPromotions(); }
 export function heap_generations(): i32 { return heapGen.generationCount(); }
 export function heap_gen_bytes(g: i32): u32 { return heapGen.genBytes(g); }
 export function heap_gen_objects(g: i32): u32 { return heapGen.genObjects(g); }

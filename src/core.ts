@@ -94,6 +94,7 @@ export interface CoreExports {
   heap_poll(): number;
   heap_nursery_size(): number;
   heap_nursery_used(): number;
+  heap_nursery_promotions(): number;
   heap_generations(): number;
   heap_gen_bytes(g: number): number;
   heap_gen_objects(g: number): number;
@@ -190,6 +191,8 @@ export const CoreFault = {
   weakStaleValue: 1 << 3,
   /** The collector leaves a finaliser registration at its from-space address (test only). */
   finaliseStaleEntry: 1 << 4,
+  /** A nursery promoted in place keeps the forwarded stubs of the objects copied first (test only). */
+  promoteKeepStubs: 1 << 5,
 } as const;
 
 /** Which build of the core to load. */

@@ -26,7 +26,12 @@ export interface PauseStats {
 }
 
 export interface HeapStats {
-  readonly nursery: { readonly size: number; readonly used: number };
+  /**
+   * `promotedInPlace`: minor collections that stopped copying after 1/8 of the
+   * nursery and made the rest of it part of generation 1 where it lay
+   * (docs/heap.md, "Promoting the nursery in place").
+   */
+  readonly nursery: { readonly size: number; readonly used: number; readonly promotedInPlace: number };
   readonly generations: readonly GenerationStats[];
   readonly collections: { readonly total: number; readonly minor: number; readonly major: number };
   readonly pauses: PauseStats & {
@@ -72,7 +77,11 @@ export function readHeapStats(core: CoreExports, context: HeapContext): HeapStat
   const total = core.gc_count() >>> 0;
   const major = core.gc_major_count() >>> 0;
   return {
-    nursery: { size: core.heap_nursery_size() >>> 0, used: core.heap_nursery_used() >>> 0 },
+    nursery: {
+      size: core.heap_nursery_size() >>> 0,
+      used: core.heap_nursery_used() >>> 0,
+      promotedInPlace: core.heap_nursery_promotions() >>> 0,
+    },
     generations,
     collections: { total, minor: total - major, major },
     pauses: {

@@ -52,10 +52,12 @@ export interface HeapFaults {
   skipBarrier?: "old-to-young" | "mvar-pop";
   /**
    * The collector leaves one kind of reference at its object's from-space
-   * address: a traced weak pointer's value (`'weak-value'`), or a finaliser
-   * registration (`'finaliser-table'`). The sanity checker must report it.
+   * address: a traced weak pointer's value (`'weak-value'`), a finaliser
+   * registration (`'finaliser-table'`), or, in a nursery promoted in place,
+   * the forwarded stub of an object copied before the switch
+   * (`'promoted-stub'`). The sanity checker must report it.
    */
-  stale?: "weak-value" | "finaliser-table";
+  stale?: "weak-value" | "finaliser-table" | "promoted-stub";
 }
 
 export interface ResolvedOptions {
@@ -64,7 +66,7 @@ export interface ResolvedOptions {
   readonly nursery: number;
   readonly generations: number;
   readonly sanity: boolean;
-  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | undefined };
+  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | "promoted-stub" | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
 }
@@ -142,8 +144,8 @@ function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
   }
   const stale = given.stale;
-  if (stale !== undefined && stale !== "weak-value" && stale !== "finaliser-table") {
-    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value' or 'finaliser-table', got ${describe(stale)}`);
+  if (stale !== undefined && stale !== "weak-value" && stale !== "finaliser-table" && stale !== "promoted-stub") {
+    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table' or 'promoted-stub', got ${describe(stale)}`);
   }
   return { skipBarrier, stale };
 }

@@ -293,6 +293,7 @@ export class Runtime {
     if (options.faults.skipBarrier === "mvar-pop") core.fault_set(core.fault_get() | CoreFault.mvarPopNoBarrier);
     if (options.faults.stale === "weak-value") core.fault_set(core.fault_get() | CoreFault.weakStaleValue);
     if (options.faults.stale === "finaliser-table") core.fault_set(core.fault_get() | CoreFault.finaliseStaleEntry);
+    if (options.faults.stale === "promoted-stub") core.fault_set(core.fault_get() | CoreFault.promoteKeepStubs);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
     this.#heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap);

@@ -4,8 +4,8 @@
 // surviving nursery is not copied twice in consecutive minors.
 
 import { expect, test } from "vitest";
-import { Runtime, type Block } from "../src/index.js";
-import { objectsPerGeneration } from "./heap-support.js";
+import { Runtime } from "../src/index.js";
+import { cellList, cellValues, objectsPerGeneration } from "./heap-support.js";
 
 const NURSERY = 64 << 10;
 /** AGING_SHARE in evacuate.ts. */
@@ -14,31 +14,10 @@ const AGING_SHARE = 16;
 const CELL_BYTES = 16;
 const BUDGET_CELLS = NURSERY / AGING_SHARE / CELL_BYTES;
 
-/** A list of n cells {i, next}, head last allocated; one handle on its head. */
-function list(rt: Runtime, n: number): Block {
-  return rt.scope(() => {
-    let head: Block | null = null;
-    for (let i = 0; i < n; i++) head = rt.block(0, [i, head]);
-    return head!;
-  });
-}
-
-/** The values of the list, walked from its head. */
-function values(head: Block): number[] {
-  const out: number[] = [];
-  let cell: Block | null = head;
-  while (cell !== null) {
-    out.push(cell.get(0) as number);
-    const next = cell.get(1) as Block | null;
-    if (cell !== head) cell.free();
-    cell = next;
-  }
-  return out;
-}
 
 test("a survival within the budget ages in generation 0 whole", async () => {
   const rt = await Runtime.start({ nursery: NURSERY, sanity: true });
-  const head = list(rt, BUDGET_CELLS);
+  const head = cellList(rt, BUDGET_CELLS);
   rt.gc();
   expect(objectsPerGeneration(rt)).toEqual([BUDGET_CELLS, 0]);
   rt.gc();
@@ -49,8 +28,10 @@ test("a survival within the budget ages in generation 0 whole", async () => {
 
 test("survivors beyond the budget go straight to generation 1, the first reached aging", async () => {
   const rt = await Runtime.start({ nursery: NURSERY, sanity: true });
-  const n = 3 * BUDGET_CELLS;
-  const head = list(rt, n);
+  // More than the budget, less than the 1/8 of a nursery a minor copies
+  // before it promotes the rest in place (test/heap-promote-in-place.test.ts).
+  const n = BUDGET_CELLS + BUDGET_CELLS / 2;
+  const head = cellList(rt, n);
   rt.gc();
   // The head (a root) and the cells the scan reaches first fill the budget;
   // the rest is promoted, and is reached from generation 1 from then on.
@@ -59,7 +40,7 @@ test("survivors beyond the budget go straight to generation 1, the first reached
   // The next minor promotes only the aged part: nothing is copied twice in a row.
   rt.gc();
   expect(objectsPerGeneration(rt)).toEqual([0, n]);
-  expect(values(head)).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i));
+  expect(cellValues(head)).toEqual(Array.from({ length: n }, (_, i) => n - 1 - i));
   head.free();
   await rt.shutdown();
 });

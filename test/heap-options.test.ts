@@ -23,7 +23,7 @@ test.each([
 test("stats() reports the configured heap, collections and pauses", async () => {
   const rt = await Runtime.start({ nursery: 128 << 10, generations: 4 });
   let heap = rt.stats().heap;
-  expect(heap.nursery).toEqual({ size: 128 << 10, used: 0 });
+  expect(heap.nursery).toEqual({ size: 128 << 10, used: 0, promotedInPlace: 0 });
   expect(heap.generations.map((g) => g.generation)).toEqual([0, 1, 2, 3]);
   expect(heap.collections).toEqual({ total: 0, minor: 0, major: 0 });
   expect(heap.pauses.count).toBe(0);

@@ -25,3 +25,25 @@ export function objectsPerGeneration(rt: Runtime): number[] {
 export function rememberedSets(rt: Runtime): number[] {
   return rt.stats().heap.generations.map((g) => g.rememberedSet);
 }
+
+/** A list of n cells {i, next}, head last allocated; one handle on its head. */
+export function cellList(rt: Runtime, n: number): Block {
+  return rt.scope(() => {
+    let head: Block | null = null;
+    for (let i = 0; i < n; i++) head = rt.block(0, [i, head]);
+    return head!;
+  });
+}
+
+/** The values of a cellList, walked from its head (the head's handle is kept). */
+export function cellValues(head: Block): number[] {
+  const out: number[] = [];
+  let cell: Block | null = head;
+  while (cell !== null) {
+    out.push(cell.get(0) as number);
+    const next = cell.get(1) as Block | null;
+    if (cell !== head) cell.free();
+    cell = next;
+  }
+  return out;
+}

@@ -16,7 +16,9 @@
 //   2. roots: handles, the root stack, then the remembered sets of N+1..,
 //      then the MVar wake list and, in a minor collection only, the blocked
 //      threads (Note [Blocked threads are not roots], mvar.ts)
-//   3. the Cheney scan of to-space (scavenge.ts), alternating with the trace
+//   3. the Cheney scan of to-space (scavenge.ts; a minor collection that has
+//      copied 1/8 of a nursery promotes the rest in place and scans it there:
+//      Note [Promoting the nursery in place], promote.ts), alternating with the trace
 //      of weak pointers whose keys are alive until neither finds anything
 //      new (Note [Weak fields are not scanned], weak.ts); the dead values of
 //      `finalise` registrations are resurrected and queued, and the scan and
@@ -40,6 +42,7 @@ import {
   genBytes, genThreshold, genSetThreshold, genReset,
 } from "./generations";
 import { beginEvacuation, endEvacuation } from "./evacuate";
+import { promoteReset } from "./promote";
 import { scavengeRememberedSets, scavengeToSpace } from "./scavenge";
 import { handlesEvacuate, handlesReset } from "./handles";
 import { rootsEvacuate, rootsReset } from "./roots";
@@ -96,6 +99,7 @@ export function heapReset(): void {
   finaliseReset();
   mvarReset();
   pausesReset();
+  promoteReset();
   metaReset();
   collections = 0;
   majorCollections = 0;

@@ -34,6 +34,7 @@
 import { fail, hex } from "../failure";
 import { inNursery, nurseryCheckNotLoaned, nurserySize } from "./nursery";
 import { genAlloc, generationCount } from "./generations";
+import { promoteNurseryRest, inPromoted, promotionBegin, promotionEnd, logNurseryCopy, PROMOTED_GEN, COPY_SHARE } from "./promote";
 import {
   infoOf, setInfo, isForwarded, forwardee, genOfInfo, withGen, kindOfInfo, lengthOf,
   sizeFor, isPointer, FORWARDED, kindName,
@@ -51,8 +52,6 @@ import {
  * promotes more of what would die young.
  */
 @inline const AGING_SHARE: usize = 16;
-/** Where nursery survivors beyond the aging budget go. */
-@inline const PROMOTED_GEN: i32 = 1;
 
 /** Highest generation being collected; -1 outside a collection. */
 let collecting: i32 = -1;
@@ -60,16 +59,26 @@ let collecting: i32 = -1;
 let copiedBytes: usize = 0;
 /** Bytes of nursery survivors the current collection may still age into generation 0. */
 let agingRoom: usize = 0;
+/** Bytes the current collection may still copy out of the nursery. */
+let copyRoom: usize = 0;
 
 export function beginEvacuation(level: i32): void {
   nurseryCheckNotLoaned("collect"); // Note [Hp in a local] (nursery.ts)
   collecting = level;
   copiedBytes = 0;
   agingRoom = nurserySize() / AGING_SHARE;
+  copyRoom = level == 0 ? nurserySize() / COPY_SHARE : usize.MAX_VALUE;
+  if (level == 0) promotionBegin();
 }
-export function endEvacuation(): void { collecting = -1; }
+export function endEvacuation(): void {
+  collecting = -1;
+  promotionEnd();
+}
 export function collectingLevel(): i32 { return collecting; }
+/** Bytes of the objects the current (or last) collection kept: copied, or promoted in place. */
 export function bytesCopied(): usize { return copiedBytes; }
+/** The scan counts what it visits (Note [Counting in the scan], scavenge.ts). */
+export function noteCopied(bytes: usize): void { copiedBytes += bytes; }
 
 /** The value a field should hold after its target has been evacuated. */
 @inline export function evacuate(v: u32, evacGen: i32): u32 {
@@ -77,9 +86,13 @@ export function bytesCopied(): usize { return copiedBytes; }
   return <u32>evacuateObject(<usize>v, evacGen);
 }
 
-/** True when `obj` is in the collected region: nursery or generation ≤ level. */
+/**
+ * True when `obj` is in the collected region: nursery or generation ≤ level,
+ * not counting the nursery promoted in place, whose headers may still say
+ * generation 0 (Note [Promoting the nursery in place], promote.ts).
+ */
 @inline export function inFromSpace(obj: usize, info: u32): bool {
-  return inNursery(obj) || genOfInfo(info) <= collecting;
+  return inNursery(obj) || (genOfInfo(info) <= collecting && !inPromoted(obj));
 }
 
 /**
@@ -97,6 +110,9 @@ export function bytesCopied(): usize { return copiedBytes; }
 /** Evacuation from the roots, remembered sets and other kinds: one out-of-line copy of the code. */
 function evacuateObject(obj: usize, evacGen: i32): usize { return evacuateObjectInline(obj, evacGen); }
 
+/** evacuate, out of line: for loops that must stay small (scanPromoted). */
+export function evacuateOut(v: u32, evacGen: i32): u32 { return evacuate(v, evacGen); }
+
 /** The scan's hot path (scavenge.ts): evacuate inlined into its loop over a block's fields. */
 @inline export function evacuateFast(v: u32, evacGen: i32): u32 {
   if (!isPointer(v)) return v;
@@ -109,6 +125,12 @@ function evacuateObject(obj: usize, evacGen: i32): usize { return evacuateObject
   let size = sizeFor(kindOfInfo(info), lengthOf(obj));
   let dest: i32;
   if (inNursery(obj)) {
+    if (size > copyRoom) {
+      promoteNurseryRest();
+      return obj;
+    }
+    copyRoom -= size;
+    if (collecting == 0) logNurseryCopy(obj);
     if (evacGen > 0) {
       dest = evacGen;
     } else if (size <= agingRoom) {
@@ -119,7 +141,7 @@ function evacuateObject(obj: usize, evacGen: i32): usize { return evacuateObject
     }
   } else {
     let g = genOfInfo(info);
-    if (g > collecting) return obj;
+    if (g > collecting || inPromoted(obj)) return obj;
     dest = g + 1 < generationCount() ? g + 1 : g;
     if (dest < evacGen) dest = evacGen;
   }
@@ -128,7 +150,6 @@ function evacuateObject(obj: usize, evacGen: i32): usize { return evacuateObject
   copyObject(to, obj, size);
   setInfo(to, withGen(info, dest));
   setInfo(obj, <u32>to | FORWARDED);
-  copiedBytes += size;
   return to;
 }
 

@@ -18,7 +18,10 @@
 //   first, last        small chunk list, appended at `last`
 //   allocPtr, allocEnd bump pointer in `last`
 //   large              large chunk list (pushed at the head)
-//   bytes, objects     what was copied or allocated into it since it was last collected
+//   bytes, objects     what was copied or allocated into it since it was last collected:
+//                      bytes of closed chunks and large objects (genBytes adds
+//                      the open chunk's), objects as the scan counts them
+//                      (Note [Counting in the scan], scavenge.ts)
 //   chunkBytes         pool bytes its chunks hold
 //   collections        collections that included it
 //   threshold          bytes beyond which the next collection includes it
@@ -95,8 +98,9 @@ export function setGenerationCount(n: i32): void {
 // ── allocation ──
 
 /**
- * Allocates `bytes` (a multiple of OBJECT_ALIGN) in generation g and counts
- * one object. Returns 0 when the pool refuses (maxHeap), see
+ * Allocates `bytes` (a multiple of OBJECT_ALIGN) in generation g; a small
+ * object is counted by the scan that visits it (Note [Counting in the scan],
+ * scavenge.ts), a large one here. Returns 0 when the pool refuses (maxHeap), see
  * Note [maxHeap and the collector].
  */
 @inline export function genAlloc(g: i32, bytes: usize): usize {
@@ -104,29 +108,42 @@ export function setGenerationCount(n: i32): void {
   let p = <usize>get(g, G_ALLOC_PTR);
   if (p + bytes > <usize>get(g, G_ALLOC_END)) return genAllocChunk(g, bytes);
   put(g, G_ALLOC_PTR, <u32>(p + bytes));
-  count1(g, bytes);
   return p;
 }
 
 /** genAlloc's slow path: g's last chunk is full (or g has none), append a fresh one. */
 function genAllocChunk(g: i32, bytes: usize): usize {
-  let p = <usize>get(g, G_ALLOC_PTR);
   let c = poolAllocNoexc(CHUNK_BYTES);
   if (c == 0) return 0;
   initChunk(c, g, false, c + CHUNK_BYTES);
+  appendChunk(g, c, chunkData(c) + bytes, c + CHUNK_BYTES);
+  return chunkData(c);
+}
+
+/** Links `c` as g's last small chunk, objects in [data, used), allocation on in [used, end). */
+function appendChunk(g: i32, c: usize, used: usize, end: usize): void {
   let last = <usize>get(g, G_LAST);
   if (last == 0) put(g, G_FIRST, <u32>c);
   else {
+    let p = <usize>get(g, G_ALLOC_PTR);
     setChunkFree(last, p);
     setChunkNext(last, c);
+    put(g, G_BYTES, get(g, G_BYTES) + <u32>(p - chunkData(last)));
   }
   put(g, G_LAST, <u32>c);
-  put(g, G_ALLOC_END, <u32>(c + CHUNK_BYTES));
-  put(g, G_CHUNK_BYTES, get(g, G_CHUNK_BYTES) + <u32>CHUNK_BYTES);
-  p = chunkData(c);
-  put(g, G_ALLOC_PTR, <u32>(p + bytes));
-  count1(g, bytes);
-  return p;
+  put(g, G_ALLOC_PTR, <u32>used);
+  put(g, G_ALLOC_END, <u32>end);
+  put(g, G_CHUNK_BYTES, get(g, G_CHUNK_BYTES) + <u32>(end - c));
+}
+
+/**
+ * Adopts `c`, a pool block of `end - c` bytes whose objects lie in
+ * [data, used), as g's last small chunk; g allocates on in [used, end).
+ * The nursery's block, promoted in place (promote.ts).
+ */
+export function genAdoptChunk(g: i32, c: usize, used: usize, end: usize): void {
+  initChunk(c, g, false, end);
+  appendChunk(g, c, used, end);
 }
 
 function genAllocLarge(g: i32, bytes: usize): usize {
@@ -137,13 +154,9 @@ function genAllocLarge(g: i32, bytes: usize): usize {
   setChunkNext(c, <usize>get(g, G_LARGE));
   put(g, G_LARGE, <u32>c);
   put(g, G_CHUNK_BYTES, get(g, G_CHUNK_BYTES) + <u32>(CHUNK_HEADER + bytes));
-  count1(g, bytes);
-  return chunkData(c);
-}
-
-@inline function count1(g: i32, bytes: usize): void {
   put(g, G_BYTES, get(g, G_BYTES) + <u32>bytes);
   put(g, G_OBJECTS, get(g, G_OBJECTS) + 1);
+  return chunkData(c);
 }
 
 // ── walking (scavenge.ts, sanity.ts) ──
@@ -206,7 +219,12 @@ export function genLargeMark(g: i32): usize { return <usize>get(g, G_LARGE_MARK)
 export function genSetLargeMark(g: i32, c: usize): void { put(g, G_LARGE_MARK, <u32>c); }
 
 // ── counters ──
-export function genBytes(g: i32): u32 { return get(g, G_BYTES); }
+export function genBytes(g: i32): u32 {
+  let last = <usize>get(g, G_LAST);
+  return get(g, G_BYTES) + (last == 0 ? 0 : get(g, G_ALLOC_PTR) - <u32>chunkData(last));
+}
+/** The Cheney scan counts the small objects it scanned (scavenge.ts): Note [Counting in the scan]. */
+export function genCountObjects(g: i32, n: u32): void { put(g, G_OBJECTS, get(g, G_OBJECTS) + n); }
 export function genObjects(g: i32): u32 { return get(g, G_OBJECTS); }
 export function genChunkBytes(g: i32): u32 { return get(g, G_CHUNK_BYTES); }
 export function genCollections(g: i32): u32 { return get(g, G_COLLECTIONS); }

@@ -61,12 +61,15 @@
 import { fail } from "../failure";
 import { metaResize } from "./meta";
 import { OBJECT_ALIGN_MASK } from "./layout";
+import { CHUNK_HEADER } from "./generations";
 
 /** Default and smallest nursery, bytes (option `nursery`). */
 @inline export const NURSERY_DEFAULT: usize = 1 << 20;
 @inline export const NURSERY_MIN: usize = 64 << 10;
 
 let configured: usize = NURSERY_DEFAULT;
+/** The nursery's pool block: a chunk header, then the nursery (Note [Promoting the nursery in place], promote.ts). */
+let block: usize = 0;
 let start: usize = 0;
 let size: usize = 0;
 let hp: usize = 0;
@@ -85,11 +88,28 @@ export function nurseryExists(): bool { return start != 0; }
 /** Allocates and pre-touches the nursery (first touch of a page is ~2 µs). */
 export function nurseryCreate(): void {
   if (start != 0) fail("nurseryCreate: the nursery already exists");
-  start = metaResize(0, configured);
-  size = configured;
+  takeBlock(configured);
+  memory.fill(start, 0, size);
+}
+
+function takeBlock(bytes: usize): void {
+  block = metaResize(0, CHUNK_HEADER + bytes);
+  start = block + CHUNK_HEADER;
+  size = bytes;
   limit = start + size;
   hp = start;
-  memory.fill(start, 0, size);
+}
+
+/**
+ * The nursery's objects stay where they are, in a generation now: hands the
+ * caller the nursery's block (header first, so it can be a chunk) and takes
+ * a fresh one. Not pre-touched: the mutator's first pass over it does that.
+ */
+export function nurseryRenew(): usize {
+  nurseryCheckNotLoaned("nurseryRenew");
+  let old = block;
+  takeBlock(size);
+  return old;
 }
 
 /** Bump allocation; 0 when the nursery is full. */
@@ -167,6 +187,7 @@ export function nurseryClose(): void { limit = hp; }
 
 /** After shutdown: the pool destroy freed the block. */
 export function nurseryReset(): void {
+  block = 0;
   start = 0;
   size = 0;
   hp = 0;

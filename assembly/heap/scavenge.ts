@@ -6,16 +6,29 @@
 // invariant: in generation g, objects before (scanChunk, scanPtr) and large
 // chunks from the list head to largeMark have been scavenged; those after
 // have been copied but may still point into from-space.
+//
+// Note [Counting in the scan]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A generation's object and byte counters (stats, the collection policy, the
+// sanity checker's counters check) are not bumped by each copy: a copy is
+// the collector's hottest path, and a read-modify-write of a counter in
+// memory per object cost ~10 % of a minor collection. Every small object in
+// a generation was put there by a collection, and every collection scans
+// exactly what it put there, so the scan counts objects in a local and adds
+// them once (genCountObjects); bytes are what the chunks hold, summed when a
+// chunk is closed and read off the open one (genBytes). Large objects are
+// counted when allocated (generations.ts).
 
-import { evacuate, evacuateFast } from "./evacuate";
+import { evacuate, evacuateFast, evacuateOut, noteCopied } from "./evacuate";
+import { inPromoted, PROMOTED_GEN, promotedStubSize, promotedStart, promotedEnd, promotedBytes, isStubAt } from "./promote";
 import { remember, remsetLength, remsetAt, remsetSetAt, remsetTruncate } from "../barrier";
 import {
   generationCount, genFirst, genLarge, genScanChunk, genScanPtr, genSetScan, genLargeMark,
-  genSetLargeMark, chunkNext, chunkData, chunkUsedEnd,
+  genSetLargeMark, genCountObjects, chunkNext, chunkData, chunkUsedEnd,
 } from "./generations";
 import {
   infoOf, setInfo, kindOfInfo, genOfInfo, lengthOf, payloadOf, ptrFirst, ptrCount, objectSize,
-  isPointer, sizeFor, KIND_BLOCK, REMEMBERED, WORD_SIZE,
+  isPointer, sizeFor, isForwarded, forwardee, KIND_BLOCK, REMEMBERED, WORD_SIZE, GEN_SHIFT,
 } from "./layout";
 
 /**
@@ -53,7 +66,7 @@ export function scavengeObject(obj: usize, gen: i32): bool {
     if (isPointer(v)) {
       let nv = evacuateFast(v, gen);
       store<u32>(a, nv);
-      if (genOfInfo(infoOf(<usize>nv)) < gen) young = true;
+      if (genOfInfo(infoOf(<usize>nv)) < gen && !promotedAtLeast(<usize>nv, gen)) young = true;
     }
   }
   return young;
@@ -82,6 +95,15 @@ export function scavengeRememberedSets(level: i32): void {
   }
 }
 
+/**
+ * True when `obj` was promoted in place by this collection into a generation
+ * at least `gen`: its header may still say generation 0 until the scan
+ * relabels it (Note [Promoting the nursery in place], promote.ts).
+ */
+@inline function promotedAtLeast(obj: usize, gen: i32): bool {
+  return inPromoted(obj) && PROMOTED_GEN >= gen;
+}
+
 /** Scans every generation's to-space until no generation has unscanned objects. */
 export function scavengeToSpace(): void {
   let count = generationCount();
@@ -99,16 +121,25 @@ function scanSmall(g: i32): bool {
   let c = genScanChunk(g);
   let p = genScanPtr(g);
   let scanned = false;
+  let bytes: usize = 0;
+  let objects: u32 = 0;
   for (;;) {
     if (c == 0) {
       c = genFirst(g);
       if (c == 0) break;
       p = chunkData(c);
     }
+    if (p == promotedStart()) {
+      // The nursery promoted in place: Note [Promoting the nursery in place].
+      objects += scanPromoted(p, promotedEnd(), g);
+      bytes += promotedBytes();
+      p = promotedEnd();
+    }
     // The chunk can fill up (and end move) while we scan it: re-read end.
     while (p < chunkUsedEnd(g, c)) {
       // Blocks, nearly every object, decoded once and scavenged inline.
       let info = infoOf(p);
+      objects++;
       let size: usize;
       let young: bool;
       if (kindOfInfo(info) == KIND_BLOCK) {
@@ -122,6 +153,7 @@ function scanSmall(g: i32): bool {
       }
       if (young) remember(p, g);
       p += size;
+      bytes += size;
       scanned = true;
     }
     let next = chunkNext(c);
@@ -130,7 +162,9 @@ function scanSmall(g: i32): bool {
     p = chunkData(c);
   }
   genSetScan(g, c, p);
-  return scanned;
+  noteCopied(bytes);
+  genCountObjects(g, objects);
+  return scanned || objects > 0;
 }
 
 /** Large chunks are pushed at the list head; those before largeMark are new. */
@@ -149,4 +183,58 @@ function scanLarge(g: i32): bool {
     head = genLarge(g);
   }
   return scanned;
+}
+
+/**
+ * Steps 2–3 of Note [Promoting the nursery in place] (promote.ts): scans the
+ * nursery promoted in place, [p, top), relabelling each object as generation
+ * g. A field into the promoted nursery costs a compare and a bit test (is
+ * its target a stub?); only fields out of it are evacuated. Returns the
+ * objects it visited, stubs included (they become fillers).
+ */
+function scanPromoted(p: usize, top: usize, g: i32): u32 {
+  let objects: u32 = 0;
+  let genBits = <u32>g << GEN_SHIFT;
+  let base = promotedStart();
+  let span = promotedBytes();
+  while (p < top) {
+    let info = infoOf(p);
+    objects++;
+    if (isForwarded(info)) {
+      p += promotedStubSize(p, info);
+      continue;
+    }
+    info |= genBits;
+    setInfo(p, info);
+    let size: usize;
+    let young = false;
+    if (kindOfInfo(info) == KIND_BLOCK) {
+      let n = lengthOf(p);
+      size = sizeFor(KIND_BLOCK, n);
+      let a = payloadOf(p);
+      let end = a + (<usize>n) * WORD_SIZE;
+      for (; a < end; a += WORD_SIZE) {
+        let v = load<u32>(a);
+        if (!isPointer(v)) continue;
+        let off = <usize>v - base;
+        if (off < span) {
+          if (!isStubAt(off)) continue;
+          // A stub's copy may have aged in generation 0.
+          let to = forwardee(infoOf(<usize>v));
+          store<u32>(a, <u32>to);
+          if (genOfInfo(infoOf(to)) < g) young = true;
+          continue;
+        }
+        let nv = evacuateOut(v, g);
+        store<u32>(a, nv);
+        if (genOfInfo(infoOf(<usize>nv)) < g) young = true;
+      }
+    } else {
+      size = objectSize(p);
+      young = scavengeObject(p, g);
+    }
+    if (young) remember(p, g);
+    p += size;
+  }
+  return objects;
 }

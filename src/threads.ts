@@ -30,7 +30,7 @@ import { BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableEr
 import type { HeapContext } from "./handles.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
-import { decode } from "./values.js";
+import { decode, intOfWord, isIntWord } from "./values.js";
 import { afterAllocation } from "./heap-poll.js";
 
 /** Wake-list triple layout (WAKE_* in assembly/mvar.ts), u32 words. */
@@ -70,6 +70,9 @@ export interface BlockingOptions {
   readonly signal?: AbortSignal;
 }
 
+/** A Promise executor; Threads.#register is one for every T. */
+type Executor<T> = (resolve: (value: T) => void, reject: (reason: unknown) => void) => void;
+
 interface Waiter {
   readonly signal: AbortSignal;
   readonly onAbort: () => void;
@@ -90,7 +93,10 @@ export class Threads {
   #ended = false;
   /** Index in #words of the core's mailbox (mvar_mailbox), fixed for the instance. */
   readonly #box: number;
-  #memoryWords: Uint32Array | undefined;
+  /** The core's memory as u32 words; length 0 once growth detached it (#words). */
+  #memoryWords: Uint32Array;
+  /** The id wait() is registering, for #register. */
+  #registering = 0;
 
   /**
    * The cycle's core, for the MVar fast path: valid while `context.ended` is
@@ -102,6 +108,7 @@ export class Threads {
     this.#context = context;
     this.core = core;
     this.#box = core.mvar_mailbox() >>> 2;
+    this.#memoryWords = new Uint32Array(core.memory.buffer);
     this.#scheduler = new Scheduler(seed === undefined ? undefined : new Random(seed).nextU32());
     this.#chaos = seed === undefined ? undefined : new Random(seed);
   }
@@ -148,17 +155,30 @@ export class Threads {
    * See Note [Draining before registering].
    */
   wait<T>(id: number, signal: AbortSignal | undefined): Promise<T> {
-    const promise = new Promise<T>((resolve, reject) => {
-      this.#resolves[id] = resolve as Resume;
-      this.#rejects[id] = reject;
-    });
+    this.#registering = id;
+    const promise = new Promise<T>(this.#register as Executor<T>);
     this.#pending++;
-    if (signal !== undefined) {
-      const onAbort = (): void => this.#abort(id, signal);
-      signal.addEventListener("abort", onAbort, { once: true });
-      this.#waiters.set(id, { signal, onAbort });
-    }
+    if (signal !== undefined) this.#watch(id, signal);
     return promise;
+  }
+
+  /**
+   * The executor of every thread's promise: one function made once, not a
+   * closure per blocked thread (Note [A hot path that fits the inliner] in
+   * mvar.ts). It runs inside the Promise constructor, so #registering is
+   * the id wait() was given.
+   */
+  readonly #register = (resolve: Resume, reject: Resume): void => {
+    const id = this.#registering;
+    this.#resolves[id] = resolve;
+    this.#rejects[id] = reject;
+  };
+
+  /** Thread `id` waits with an AbortSignal: cancel it when the signal fires. */
+  #watch(id: number, signal: AbortSignal): void {
+    const onAbort = (): void => this.#abort(id, signal);
+    signal.addEventListener("abort", onAbort, { once: true });
+    this.#waiters.set(id, { signal, onAbort });
   }
 
   /**
@@ -210,7 +230,7 @@ export class Threads {
    */
   #words(core: CoreExports): Uint32Array {
     let words = this.#memoryWords;
-    if (words === undefined || words.length === 0) {
+    if (words.length === 0) {
       words = new Uint32Array(core.memory.buffer);
       this.#memoryWords = words;
     }
@@ -225,13 +245,18 @@ export class Threads {
   afterOp(core: CoreExports): number {
     const words = this.#words(core);
     const box = this.#box;
+    // Read first: the poll's work may run user code (finalisers) that blocks another thread.
+    const blocked = words[box + BOX_BLOCKED]!;
     const poll = words[box + BOX_POLL]!;
-    if (poll !== 0) {
-      if ((poll & POLL_WOKEN) !== 0) this.#drainFrom(core, words[box + BOX_WAKE]!, words[box + BOX_WAKE_LENGTH]!);
-      if ((poll & POLL_CHAOS) !== 0) this.armChaos(core);
-      if ((poll & POLL_HEAP) !== 0) afterAllocation(this.#context, core);
-    }
-    return words[box + BOX_BLOCKED]!;
+    if (poll !== 0) this.#poll(core, poll, words[box + BOX_WAKE]!, words[box + BOX_WAKE_LENGTH]!);
+    return blocked;
+  }
+
+  /** afterOp's work, out of line: woken threads, chaos to re-arm, the heap's own poll. */
+  #poll(core: CoreExports, poll: number, wake: number, wakeLength: number): void {
+    if ((poll & POLL_WOKEN) !== 0) this.#drainFrom(core, wake, wakeLength);
+    if ((poll & POLL_CHAOS) !== 0) this.armChaos(core);
+    if ((poll & POLL_HEAP) !== 0) afterAllocation(this.#context, core);
   }
 
   /**
@@ -254,7 +279,7 @@ export class Threads {
       const id = words[at + WAKE_ID]!;
       const state = words[at + WAKE_STATE]!;
       const value = words[at + WAKE_VALUE]!;
-      const arg = this.#wakeArg(core, id, state, value);
+      const arg = state === STATE_WOKEN && isIntWord(value) ? intOfWord(value) : this.#wakeArg(core, id, state, value);
       // Only an object's decode makes a handle (and may grow memory).
       if ((value & POINTER_MASK) === 0) words = this.#words(core);
       words[this.#box + BOX_WAKE_LENGTH] = 0;

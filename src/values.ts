@@ -48,6 +48,30 @@ function isImmediateInt(n: number): boolean {
   return Number.isInteger(n) && n >= INT_MIN && n <= INT_MAX && !Object.is(n, -0);
 }
 
+/** intWord's answer for a value that is not an immediate int (no word is negative). */
+export const NOT_INT_WORD = -1;
+
+/**
+ * The MVar hot path's encode: the word of `value` when it is an immediate int
+ * (as encode gives it), else NOT_INT_WORD, and then the caller asks encode.
+ * Small enough to be inlined wherever it is called. `(n << 1) >> 1 === n`
+ * holds exactly for the integers of [INT_MIN, INT_MAX] (and -0, refused
+ * separately, since -0 is boxed).
+ */
+export function intWord(value: unknown): number {
+  if (typeof value !== "number" || ((value << INT_SHIFT) >> INT_SHIFT) !== value || (value === 0 && 1 / value < 0)) return NOT_INT_WORD;
+  return ((value << INT_SHIFT) | INT_TAG) >>> 0;
+}
+
+/** True when `word` is an immediate int; intOfWord gives its value (decode's fast case, for hot paths). */
+export function isIntWord(word: number): boolean {
+  return (word & INT_TAG) !== 0;
+}
+
+export function intOfWord(word: number): number {
+  return (word | 0) >> INT_SHIFT;
+}
+
 /**
  * The heap word for `value`, allocating its object if it needs one. The word
  * is valid only until the next allocation: store it at once.

@@ -4,6 +4,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { Block, Runtime, UnrepresentableValueError } from "../src/index.js";
+import { INT_MAX, INT_MIN, NOT_INT_WORD, intOfWord, intWord, isIntWord } from "../src/values.js";
 
 const NUMBERS = [
   0, -0, 1, -1, 2 ** 30 - 1, -(2 ** 30), 2 ** 30, -(2 ** 30) - 1, 2 ** 31, 2 ** 32 + 1, 2 ** 53, -(2 ** 53), 2 ** 53 + 2,
@@ -144,4 +145,20 @@ test("length, tag and bad indices", async () => {
   expect(() => rt.block(0, "abc" as unknown as unknown[])).toThrow(/fields must be an array/);
   expect(rt.state).toBe("running");
   await rt.shutdown();
+});
+
+test("the MVar hot path's intWord gives an immediate int exactly where encode does, and intOfWord inverts it", () => {
+  const check = (v: unknown): void => {
+    const immediate = typeof v === "number" && Number.isInteger(v) && v >= INT_MIN && v <= INT_MAX && !Object.is(v, -0);
+    const word = intWord(v);
+    if (!immediate) {
+      expect(word).toBe(NOT_INT_WORD);
+      return;
+    }
+    expect(isIntWord(word)).toBe(true);
+    expect(word).toBe(((v as number) * 2 + 1) >>> 0);
+    expect(intOfWord(word)).toBe(v);
+  };
+  for (const v of [...NUMBERS, "1", null, true, 1n, {}]) check(v);
+  fc.assert(fc.property(fc.oneof(fc.integer({ min: INT_MIN - 4, max: INT_MAX + 4 }), fc.double(), fc.integer()), (v) => check(v)), { numRuns: 20_000 });
 });

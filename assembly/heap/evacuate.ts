@@ -24,7 +24,9 @@
 // in consecutive minors: the next minor would copy the whole previous
 // nursery into generation 1 on top of its own survivors, two nurseries' worth
 // in one pause (4.5 ms at 1 MiB, docs/bench.md). With the budget a minor
-// copies at most a nursery plus 1/16 of one. Small survivals, the case aging
+// copies at most 1/16 of a nursery out of generation 0, and of the nursery
+// itself at most 1/8 before it promotes the rest in place (Note [Promoting
+// the nursery in place], promote.ts). Small survivals, the case aging
 // is for, age as before; the budget is counted in evacuation order (roots
 // first, then the Cheney scan), so the objects reached first age. The price:
 // a survival between the budget and the nursery that would have died in

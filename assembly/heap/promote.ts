@@ -20,15 +20,15 @@
 //   2. until the scan has relabelled them, the old nursery's objects still
 //      say generation 0, so evacuation and the remembered-set rule know them
 //      by address (inPromoted) and leave them where they are;
-//   3. the scan (scanPromoted, scavenge.ts) relabels each object and steps
-//      over those copied before the switch: forwarded stubs, which every
-//      minor collection logs as it copies them (logNurseryCopy) and the
-//      switch marks in a bitmap, so a field pointing at one is redirected to
-//      its copy without reading the stub;
+//   3. the scan (scanPromoted, scavenge.ts) relabels each object, steps
+//      over those copied before the switch (forwarded stubs, sized by their
+//      copies' headers) and redirects a field that points at one to its copy;
 //   4. at the end of the collection, after the sweeps' last use of
 //      forwarding, each stub becomes a filler, a dead bytes object of its
 //      size (promotionEnd), so the chunk is walkable and nothing in it is
-//      forwarded; the sanity checker's heap walk checks both.
+//      forwarded; the sanity checker's heap walk checks both. The stubs are
+//      found in the log every minor collection keeps of the nursery objects
+//      it copies (logNurseryCopy: a store, at most nursery / 64 entries).
 // A fully surviving 1 MiB nursery then costs 128 KiB of copying and one pass
 // over the rest, which relabels headers and reads fields but copies nothing.
 // The price: every object of the old nursery is kept, dead or alive, until
@@ -44,16 +44,13 @@ import { genAdoptChunk } from "./generations";
 import { metaResize } from "./meta";
 import {
   infoOf, setInfo, setLength, isForwarded, forwardee, kindOfInfo, lengthOf, sizeFor, makeInfo,
-  KIND_BYTES, HEADER_SIZE, OBJECT_ALIGN,
+  KIND_BYTES, HEADER_SIZE,
 } from "./layout";
 
 /** A minor collection copies at most nursery / COPY_SHARE bytes out of the nursery (evacuate.ts). */
 @inline export const COPY_SHARE: usize = 8;
 /** The smallest object: a header alone (a block of no fields). */
 @inline const MIN_OBJECT: usize = HEADER_SIZE;
-@inline const BITS_PER_BYTE: usize = 8;
-/** log2(OBJECT_ALIGN): an offset's bit in stubBits. */
-@inline const ALIGN_SHIFT: usize = 3;
 
 /** The generation the old nursery joins: where nursery survivors beyond the aging budget go (evacuate.ts). */
 @inline export const PROMOTED_GEN: i32 = 1;
@@ -68,8 +65,6 @@ let promotedSize: usize = 0;
  */
 let copyLog: usize = 0;
 let copyLogTop: usize = 0;
-/** A bit per OBJECT_ALIGN bytes of the promoted nursery: set for its stubs. */
-let stubBits: usize = 0;
 let promotions: u32 = 0;
 
 /** True for an object of the nursery promoted in place by the current collection. */
@@ -79,18 +74,11 @@ let promotions: u32 = 0;
 export function promotedStart(): usize { return promotedSize == 0 ? 0 : promotedStartAddr; }
 export function promotedEnd(): usize { return promotedStartAddr + promotedSize; }
 export function promotedBytes(): usize { return promotedSize; }
-/** Step 3: true when the object at `off` bytes into the promoted nursery is a stub. */
-@inline export function isStubAt(off: usize): bool {
-  let bit = off >> ALIGN_SHIFT;
-  return (load<u8>(stubBits + (bit >> 3)) & (1 << <u8>(bit & 7))) != 0;
-}
 
-/** Called by every minor collection before it copies: the log and the bitmap are made once and kept until shutdown. */
+/** Called by every minor collection before it copies: the log is made once and kept until shutdown. */
 export function promotionBegin(): void {
   if (copyLog == 0) {
     copyLog = metaResize(0, (nurserySize() / COPY_SHARE / MIN_OBJECT + 1) * sizeof<u32>());
-    stubBits = metaResize(0, nurserySize() / OBJECT_ALIGN / BITS_PER_BYTE);
-    memory.fill(stubBits, 0, nurserySize() / OBJECT_ALIGN / BITS_PER_BYTE);
   }
   copyLogTop = copyLog;
 }
@@ -99,13 +87,6 @@ export function promotionBegin(): void {
 @inline export function logNurseryCopy(obj: usize): void {
   store<u32>(copyLogTop, <u32>obj);
   copyLogTop += sizeof<u32>();
-}
-
-function setStubBit(p: usize, on: bool): void {
-  let bit = (p - promotedStartAddr) >> ALIGN_SHIFT;
-  let byte = stubBits + (bit >> 3);
-  let mask = <u8>(1 << <u8>(bit & 7));
-  store<u8>(byte, on ? load<u8>(byte) | mask : load<u8>(byte) & ~mask);
 }
 
 /** Step 1 of Note [Promoting the nursery in place]. */
@@ -117,7 +98,6 @@ export function promoteNurseryRest(): void {
   genAdoptChunk(PROMOTED_GEN, block, top, end);
   promotedStartAddr = from;
   promotedSize = top - from;
-  for (let e = copyLog; e < copyLogTop; e += sizeof<u32>()) setStubBit(<usize>load<u32>(e), true);
   promotions++;
 }
 
@@ -133,7 +113,6 @@ export function promotionEnd(): void {
   let keep = faultOn(FAULT_PROMOTE_KEEP_STUBS);
   for (let e = copyLog; e < copyLogTop; e += sizeof<u32>()) {
     let p = <usize>load<u32>(e);
-    setStubBit(p, false);
     if (keep) continue;
     let size = sizeFor(kindOfInfo(infoOf(forwardee(infoOf(p)))), lengthOf(p));
     setInfo(p, makeInfo(KIND_BYTES, PROMOTED_GEN, 0));
@@ -152,5 +131,4 @@ export function promoteReset(): void {
   promotions = 0;
   copyLog = 0;
   copyLogTop = 0;
-  stubBits = 0;
 }

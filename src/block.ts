@@ -1,6 +1,7 @@
 // Block: a handle on a heap block of fields with a small tag. get/set cross
 // values as src/values.ts describes; set goes through the write barrier.
 
+import { describe } from "./options.js";
 import { ArgumentError } from "./errors.js";
 import { Handle, handleContext, handleSlot } from "./handles.js";
 import { checkValue, decode, encode } from "./values.js";
@@ -50,6 +51,6 @@ export class Block extends Handle {
 
 function checkIndex(operation: string, i: unknown, length: number): asserts i is number {
   if (typeof i !== "number" || !Number.isInteger(i) || i < 0 || i >= length) {
-    throw new ArgumentError(`${operation}: field index must be a whole number from 0 to ${length - 1} (the block has ${length} fields), got ${String(i)}`);
+    throw new ArgumentError(`${operation}: field index must be a whole number from 0 to ${length - 1} (the block has ${length} fields), got ${describe(i)}`);
   }
 }

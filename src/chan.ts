@@ -21,12 +21,26 @@
 // is full (the channel holds `capacity` values), a read while its slot is
 // empty; both keep FIFO order among many producers and consumers because the
 // position MVars serialise them.
+//
+// Note [A failed channel operation gives back what it took]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// An operation holds one end (Chan's writeVar or readVar, a BoundedChan's
+// position) between a take and a put, as GHC's modifyMVar does. Whatever
+// fails in between (a value that cannot cross, the heap full under maxHeap,
+// an abort while waiting for an item or a slot) puts the end back untouched
+// before the error reaches the caller, so the channel stays usable and no
+// other thread waits forever on an end nobody holds. Values are checked
+// before anything is taken. An abort is honoured only while the operation
+// waits (for the end, for an item, for a free slot); once it holds an end
+// and has nothing more to wait for, it completes.
 
 import { ArgumentError } from "./errors.js";
 import { describe } from "./options.js";
 import type { Block } from "./block.js";
 import type { MVar } from "./mvar.js";
-import type { Runtime } from "./runtime.js";
+import { contextOf, Runtime } from "./runtime.js";
+import { checkBlockingOptions, type BlockingOptions } from "./threads.js";
+import { checkValue } from "./values.js";
 
 /** Tag of a Chan stream item block {value, next hole}. */
 const ITEM_TAG = 1;
@@ -40,6 +54,7 @@ export class Chan<T> {
   readonly #writeVar: MVar<MVar<Block>>;
 
   constructor(rt: Runtime) {
+    checkRuntime("Chan", rt);
     this.#rt = rt;
     const hole = rt.mvar<Block>();
     try {
@@ -50,15 +65,26 @@ export class Chan<T> {
     }
   }
 
-  /** Appends `value`; never waits for a reader. */
-  async write(value: T): Promise<void> {
+  /**
+   * Appends `value`; never waits for a reader (only, briefly, for writers
+   * ahead of it). `signal` aborts that wait; see Note [A failed channel
+   * operation gives back what it took].
+   */
+  async write(value: T, options?: BlockingOptions): Promise<void> {
+    const signal = admit(this.#rt, "Chan.write", value, options);
     const next = this.#rt.mvar<Block>();
     try {
-      const last = await this.#writeVar.take();
+      const last = await this.#writeVar.take(signal && { signal });
       try {
-        const item = this.#rt.block(ITEM_TAG, [value, next]);
+        let item: Block;
         try {
-          // `last` is empty: only the holder of writeVar fills it.
+          item = this.#rt.block(ITEM_TAG, [value, next]);
+        } catch (thrown) {
+          await this.#writeVar.put(last);
+          throw thrown;
+        }
+        try {
+          // `last` is empty: only the holder of writeVar fills it, so this never waits.
           await last.put(item);
         } finally {
           item.free();
@@ -72,14 +98,17 @@ export class Chan<T> {
     }
   }
 
-  /** Removes and returns the first value, waiting while the channel is empty. */
-  async read(): Promise<T> {
-    const first = await this.#readVar.take();
+  /**
+   * Removes and returns the first value, waiting while the channel is empty.
+   * `signal` aborts the wait and takes nothing.
+   */
+  async read(options?: BlockingOptions): Promise<T> {
+    const signal = admit(this.#rt, "Chan.read", null, options);
+    const first = await this.#readVar.take(signal && { signal });
     let item: Block;
     try {
-      item = await first.read();
+      item = await first.read(signal && { signal });
     } catch (thrown) {
-      // Give the read end back untouched, as modifyMVar does.
       await this.#readVar.put(first);
       first.free();
       throw thrown;
@@ -113,26 +142,34 @@ export class Chan<T> {
 /** A FIFO channel holding at most `capacity` values; writers wait while it is full. */
 export class BoundedChan<T> {
   readonly capacity: number;
+  readonly #rt: Runtime;
   readonly #slots: MVar<T>[];
   readonly #readPos: MVar<number>;
   readonly #writePos: MVar<number>;
 
   constructor(rt: Runtime, capacity: number) {
+    checkRuntime("BoundedChan", rt);
     if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1) {
       throw new ArgumentError(`BoundedChan: capacity must be a whole number of at least 1, got ${describe(capacity)}`);
     }
     this.capacity = capacity;
+    this.#rt = rt;
     this.#slots = [];
     for (let i = 0; i < capacity; i++) this.#slots.push(rt.mvar<T>());
     this.#readPos = rt.mvar<number>(0);
     this.#writePos = rt.mvar<number>(0);
   }
 
-  /** Appends `value`, waiting while the channel is full. */
-  async write(value: T): Promise<void> {
-    const at = await this.#writePos.take();
+  /**
+   * Appends `value`, waiting while the channel is full. `signal` aborts the
+   * wait and deposits nothing.
+   */
+  async write(value: T, options?: BlockingOptions): Promise<void> {
+    const signal = admit(this.#rt, "BoundedChan.write", value, options);
+    const wait = signal && { signal };
+    const at = await this.#writePos.take(wait);
     try {
-      await this.#slots[at]!.put(value);
+      await this.#slots[at]!.put(value, wait);
     } catch (thrown) {
       await this.#writePos.put(at);
       throw thrown;
@@ -140,12 +177,17 @@ export class BoundedChan<T> {
     await this.#writePos.put(at + 1 === this.capacity ? 0 : at + 1);
   }
 
-  /** Removes and returns the first value, waiting while the channel is empty. */
-  async read(): Promise<T> {
-    const at = await this.#readPos.take();
+  /**
+   * Removes and returns the first value, waiting while the channel is empty.
+   * `signal` aborts the wait and takes nothing.
+   */
+  async read(options?: BlockingOptions): Promise<T> {
+    const signal = admit(this.#rt, "BoundedChan.read", null, options);
+    const wait = signal && { signal };
+    const at = await this.#readPos.take(wait);
     let value: T;
     try {
-      value = await this.#slots[at]!.take();
+      value = await this.#slots[at]!.take(wait);
     } catch (thrown) {
       await this.#readPos.put(at);
       throw thrown;
@@ -164,4 +206,20 @@ export class BoundedChan<T> {
   [Symbol.dispose](): void {
     this.free();
   }
+}
+
+function checkRuntime(operation: string, rt: unknown): void {
+  if (!(rt instanceof Runtime)) throw new ArgumentError(`${operation}: expected a Runtime (from Runtime.start()), got ${describe(rt)}`);
+}
+
+/**
+ * What a channel operation checks before it takes anything: the runtime is
+ * live, the value can cross, the options are `{ signal? }`. Throws (so the
+ * async caller rejects) with the operation's name; returns the signal.
+ */
+function admit(rt: Runtime, operation: string, value: unknown, options: BlockingOptions | undefined): AbortSignal | undefined {
+  checkValue(contextOf(rt, operation), value, operation);
+  const signal = checkBlockingOptions(operation, options);
+  if (signal?.aborted) throw signal.reason;
+  return signal;
 }

@@ -4,11 +4,10 @@
 // return plain values. Code between two awaits is atomic with respect to
 // every other thread, since every operation is one synchronous core call.
 
-import { ArgumentError, OutOfMemoryError, UnloadableError } from "./errors.js";
+import { OutOfMemoryError, UnloadableError } from "./errors.js";
 import { Handle, handleSlot, type HeapContext } from "./handles.js";
 import { afterAllocation } from "./heap-poll.js";
-import { describe } from "./options.js";
-import { threadsOf, type BlockingOptions, type Threads } from "./threads.js";
+import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
 import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
@@ -214,7 +213,7 @@ export class MVar<T = unknown> extends Handle {
    * its options, and a handle that may no longer be used (#live throws why).
    */
   #admit(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
-    const signal = options === undefined ? undefined : checkOptions(operation, options);
+    const signal = options === undefined ? undefined : checkBlockingOptions(operation, options);
     this.#live(operation);
     return signal;
   }
@@ -278,17 +277,6 @@ function fault(threads: Threads, operation: string, thrown: unknown): unknown {
   return thrown;
 }
 
-function checkOptions(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
-  if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
-    throw new ArgumentError(`${operation}: options must be an object like { signal }, got ${describe(options)}`);
-  }
-  const signal = options.signal;
-  if (signal !== undefined && !(signal instanceof AbortSignal)) {
-    throw new ArgumentError(`${operation}: options.signal must be an AbortSignal, got ${describe(signal)}`);
-  }
-  return signal;
-}
 
 /**
  * A major collection in a later turn, if threads are blocked. See Note

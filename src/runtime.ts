@@ -18,7 +18,7 @@ import { registerFinaliser } from "./finalise.js";
 import { makeWeak, type Weak } from "./weak.js";
 import { runExitSteps } from "./shutdown.js";
 import { checkExit, trackRuntime, untrackRuntime } from "./shutdown-check.js";
-import { resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
+import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
 import type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
 
 /** Where a runtime is in its life. */
@@ -92,18 +92,18 @@ export class Runtime {
 
   /** A snapshot of the allocator ring and the instance's memory. */
   stats(): RuntimeStats {
-    return this.#guard("stats", (c) => ({
+    return this.#guard("Runtime.stats", (c) => ({
       pool: poolStats(c),
       memoryPages: c.memory_pages(),
       cycles: c.rt_cycles(),
-      heap: readHeapStats(c, this.#context("stats")),
+      heap: readHeapStats(c, this.#context("Runtime.stats")),
       finalisers: this.#finalisers!.stats(),
     }));
   }
 
   /** Re-checks every invariant the core promises; throws SanityError if one is broken. */
   checkSanity(): void {
-    this.#guard("checkSanity", (c) => {
+    this.#guard("Runtime.checkSanity", (c) => {
       c.failure_clear();
       if (!c.pool_check() || !c.sanity_check()) throw sanityErrorFrom(c);
     });
@@ -116,8 +116,8 @@ export class Runtime {
    * Throws LeakError (after restarting) if blocks escaped the ring.
    */
   async restart(): Promise<ShutdownReport> {
-    if (this.#finalisers?.running === true) throw new FinaliserCallError("restart", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser");
-    const report = this.#guard("restart", (c) => {
+    if (this.#finalisers?.running === true) throw new FinaliserCallError("Runtime.restart", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser");
+    const report = this.#guard("Runtime.restart", (c) => {
       const finished = this.#exit(c, "restarted");
       c.rt_reset();
       this.#init(c);
@@ -136,7 +136,7 @@ export class Runtime {
    */
   shutdown(): Promise<ShutdownReport> {
     // Refused without settling the runtime's one shutdown (Note [The finaliser queue]).
-    if (this.#finalisers?.running === true) return Promise.reject(new FinaliserCallError("shutdown", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser"));
+    if (this.#finalisers?.running === true) return Promise.reject(new FinaliserCallError("Runtime.shutdown", this.#finalisers.inCustomFinaliser ? "custom" : "finaliser"));
     this.#final ??= this.#shutdownOnce();
     return this.#final;
   }
@@ -147,7 +147,7 @@ export class Runtime {
 
   async #shutdownOnce(): Promise<ShutdownReport> {
     if (this.#state === "dead") return deadReport(this.#trap ?? "unknown trap");
-    const report = this.#guard("shutdown", (c) => this.#exit(c));
+    const report = this.#guard("Runtime.shutdown", (c) => this.#exit(c));
     this.#core = undefined;
     this.#state = "shutdown";
     untrackRuntime(this);
@@ -164,7 +164,7 @@ export class Runtime {
   block(tag: number, fields: readonly unknown[] = []): Block {
     const context = this.#context("Runtime.block");
     if (typeof tag !== "number" || !Number.isInteger(tag) || tag < 0 || tag > BLOCK_TAG_MAX) {
-      throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${String(tag)}`);
+      throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${describe(tag)}`);
     }
     if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
     if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
@@ -263,14 +263,18 @@ export class Runtime {
    * policy picks) by default, every generation with `{ major: true }`.
    */
   gc(options: { major?: boolean } = {}): void {
-    const context = this.#context("gc");
-    if (options === null || typeof options !== "object") throw new ArgumentError(`gc: options must be an object like { major: true }, got ${String(options)}`);
-    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`gc: major must be true or false, got ${String(options.major)}`);
-    this.#guard("gc", (core) => {
+    const context = this.#context("Runtime.gc");
+    if (options === null || typeof options !== "object") throw new ArgumentError(`Runtime.gc: options must be an object like { major: true }, got ${describe(options)}`);
+    for (const key of Object.keys(options)) {
+      if (key !== "major") throw new ArgumentError(`Runtime.gc: unknown option '${key}'; the only option is major (true for a major collection)`);
+    }
+    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(options.major)}`);
+    this.#guard("Runtime.gc", (core) => {
       core.gc_collect(options.major === true ? 1 : 0);
       afterAllocation(context, core);
     });
   }
+
 
   /**
    * Runs `fn` and frees every handle made during it when it returns (or
@@ -278,7 +282,7 @@ export class Runtime {
    * temporaries, e.g. walking or building a long list. Synchronous only.
    */
   scope<T>(fn: () => T): T {
-    return this.#context("scope").scope(fn);
+    return this.#context("Runtime.scope").scope(fn);
   }
 
   #context(operation: string): HeapContext {
@@ -381,6 +385,11 @@ export class Runtime {
 /** @internal The live core of a runtime, for the harness and the benchmarks. */
 export function coreOf(rt: Runtime, operation = "coreOf"): CoreExports {
   return coreOfRuntime(rt, operation);
+}
+
+/** @internal The heap context of a live runtime, for the types built on it (channels). */
+export function contextOf(rt: Runtime, operation: string): HeapContext {
+  return contextOfRuntime(rt, operation);
 }
 
 /** @internal Runs `body` on the live core under the trap guard (tests, stress, bench). */

@@ -26,7 +26,8 @@
 // object): one major collection, in a later turn, however many MVars go.
 
 import type { CoreExports } from "./core.js";
-import { BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "./errors.js";
+import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "./errors.js";
+import { describe } from "./options.js";
 import type { HeapContext } from "./handles.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
@@ -68,6 +69,19 @@ const DEADLOCK_CHECK_TURNS = 64;
 export interface BlockingOptions {
   /** Aborts the wait: before the hand-off it leaves the queue and rejects with the signal's reason. */
   readonly signal?: AbortSignal;
+}
+
+/** The signal of a blocking call's options, refusing anything but `{ signal?: AbortSignal }`. */
+export function checkBlockingOptions(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
+  if (options === undefined) return undefined;
+  if (options === null || typeof options !== "object") {
+    throw new ArgumentError(`${operation}: options must be an object like { signal }, got ${describe(options)}`);
+  }
+  const signal = options.signal;
+  if (signal !== undefined && !(signal instanceof AbortSignal)) {
+    throw new ArgumentError(`${operation}: options.signal must be an AbortSignal, got ${describe(signal)}`);
+  }
+  return signal;
 }
 
 /** A Promise executor; Threads.#register is one for every T. */

@@ -64,7 +64,7 @@ test("the error names what was refused and why", async () => {
   const cause = errors[0]!.cause;
   expect(cause).toBeInstanceOf(FinaliserCallError);
   expect((cause as FinaliserCallError).code).toBe("ERR_IN_FINALISER");
-  expect((cause as Error).message).toMatch(/^gc: called from inside a custom-block finaliser; a custom finaliser cannot allocate on the heap or call back into the runtime/);
+  expect((cause as Error).message).toMatch(/^Runtime.gc: called from inside a custom-block finaliser; a custom finaliser cannot allocate on the heap or call back into the runtime/);
   await rt.shutdown();
 });
 

@@ -12,9 +12,9 @@ const SIZE_BEFORE_PAYLOAD = 8;
 
 /** Every way to reach a runtime's core, each called as a user (or the harness) would. */
 const calls: [string, (rt: Runtime) => unknown][] = [
-  ["stats", (rt) => rt.stats()],
-  ["checkSanity", (rt) => rt.checkSanity()],
-  ["restart", (rt) => rt.restart()],
+  ["Runtime.stats", (rt) => rt.stats()],
+  ["Runtime.checkSanity", (rt) => rt.checkSanity()],
+  ["Runtime.restart", (rt) => rt.restart()],
   ["coreOf", (rt) => coreOf(rt)],
   ["withCore", (rt) => withCore(rt, "withCore", () => 0)],
 ];

@@ -6,7 +6,7 @@ import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { ArgumentError } from "../src/errors.js";
-import { describe } from "../src/options.js";
+import { describe, refuseUnknownKeys } from "../src/options.js";
 import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
 import { rows as registeredRows } from "./rows/index.js";
 import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";
@@ -114,9 +114,7 @@ function resolveBenchOptions(options: unknown): Resolved {
     throw new ArgumentError(`runBench: options must be an object, got ${describe(options)}`);
   }
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (!knownOptions.has(key)) throw new ArgumentError(`runBench: unknown option '${key}'; known options are ${[...knownOptions].join(", ")}`);
-  }
+  refuseUnknownKeys("runBench", given, knownOptions);
   const quick = given.quick ?? false;
   if (typeof quick !== "boolean") throw new ArgumentError(`runBench: quick must be a boolean, got ${describe(quick)}`);
   const defaults = quick ? QUICK : FULL;

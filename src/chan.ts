@@ -71,10 +71,10 @@ export class Chan<T> {
    * operation gives back what it took].
    */
   async write(value: T, options?: BlockingOptions): Promise<void> {
-    const signal = admit(this.#rt, "Chan.write", value, options);
+    const wait = admit(this.#rt, "Chan.write", value, options);
     const next = this.#rt.mvar<Block>();
     try {
-      const last = await this.#writeVar.take(signal && { signal });
+      const last = await this.#writeVar.take(wait);
       try {
         let item: Block;
         try {
@@ -103,11 +103,11 @@ export class Chan<T> {
    * `signal` aborts the wait and takes nothing.
    */
   async read(options?: BlockingOptions): Promise<T> {
-    const signal = admit(this.#rt, "Chan.read", null, options);
-    const first = await this.#readVar.take(signal && { signal });
+    const wait = admit(this.#rt, "Chan.read", null, options);
+    const first = await this.#readVar.take(wait);
     let item: Block;
     try {
-      item = await first.read(signal && { signal });
+      item = await first.read(wait);
     } catch (thrown) {
       await this.#readVar.put(first);
       first.free();
@@ -165,8 +165,7 @@ export class BoundedChan<T> {
    * wait and deposits nothing.
    */
   async write(value: T, options?: BlockingOptions): Promise<void> {
-    const signal = admit(this.#rt, "BoundedChan.write", value, options);
-    const wait = signal && { signal };
+    const wait = admit(this.#rt, "BoundedChan.write", value, options);
     const at = await this.#writePos.take(wait);
     try {
       await this.#slots[at]!.put(value, wait);
@@ -182,8 +181,7 @@ export class BoundedChan<T> {
    * `signal` aborts the wait and takes nothing.
    */
   async read(options?: BlockingOptions): Promise<T> {
-    const signal = admit(this.#rt, "BoundedChan.read", null, options);
-    const wait = signal && { signal };
+    const wait = admit(this.#rt, "BoundedChan.read", null, options);
     const at = await this.#readPos.take(wait);
     let value: T;
     try {
@@ -214,12 +212,13 @@ function checkRuntime(operation: string, rt: unknown): void {
 
 /**
  * What a channel operation checks before it takes anything: the runtime is
- * live, the value can cross, the options are `{ signal? }`. Throws (so the
- * async caller rejects) with the operation's name; returns the signal.
+ * live, the value can cross, the options are `{ signal? }` and the signal has
+ * not fired. Throws (so the async caller rejects) with the operation's name;
+ * returns the options for the MVar operations it waits in.
  */
-function admit(rt: Runtime, operation: string, value: unknown, options: BlockingOptions | undefined): AbortSignal | undefined {
+function admit(rt: Runtime, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
   checkValue(contextOf(rt, operation), value, operation);
   const signal = checkBlockingOptions(operation, options);
   if (signal?.aborted) throw signal.reason;
-  return signal;
+  return signal && { signal };
 }

@@ -18,7 +18,7 @@
 // whatever the host gives it.
 
 import { ArgumentError, LibraryError } from "./errors.js";
-import { describe } from "./options.js";
+import { describe, refuseUnknownKeys } from "./options.js";
 
 /** What `rt.loadLibrary` accepts: the module's bytes, or a compiled module. */
 export type LibrarySource = Uint8Array | ArrayBuffer | WebAssembly.Module;
@@ -199,15 +199,15 @@ export async function instantiateLibrary(source: unknown, options: unknown, runt
   return new Library(instance, name, runtimeId);
 }
 
+const knownLibraryOptions = new Set(["imports", "name"]);
+
 function resolveLibraryOptions(options: unknown, operation: string): { imports: LibraryImports; name: string | undefined } {
   if (options === undefined) return { imports: {}, name: undefined };
   if (options === null || typeof options !== "object" || Array.isArray(options)) {
     throw new ArgumentError(`${operation}: options must be an object like { imports, name }, got ${describe(options)}`);
   }
   const given = options as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (key !== "imports" && key !== "name") throw new ArgumentError(`${operation}: unknown option '${key}'; known options are imports, name`);
-  }
+  refuseUnknownKeys(operation, given, knownLibraryOptions);
   const imports = given.imports ?? {};
   if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
     throw new ArgumentError(`${operation}: imports must be an object of modules ({ module: { name: value } }), got ${describe(imports)}`);

@@ -277,7 +277,6 @@ function fault(threads: Threads, operation: string, thrown: unknown): unknown {
   return thrown;
 }
 
-
 /**
  * A major collection in a later turn, if threads are blocked. See Note
  * [Deadlock checks] in threads.ts. `slot`: the handle of an MVar object V8

@@ -72,6 +72,7 @@ export interface ResolvedOptions {
 }
 
 const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError"]);
+const knownFaults = new Set(["skipBarrier", "stale"]);
 export const UNLIMITED_HEAP = 2 ** 32 - 1;
 export const NURSERY_DEFAULT = 1 << 20;
 export const NURSERY_MIN = 64 << 10;
@@ -89,10 +90,8 @@ export function resolveOptions(options: unknown): ResolvedOptions {
     throw new ArgumentError(`Runtime.start: options must be an object, got ${describe(options)}`);
   }
   const given = options as Record<string, unknown>;
+  refuseUnknownKeys("Runtime.start", given, knownOptions);
   for (const key of Object.keys(given)) {
-    if (!knownOptions.has(key)) {
-      throw new ArgumentError(`Runtime.start: unknown option '${key}'; known options are ${[...knownOptions].join(", ")}`);
-    }
     // `??` below would read null as "use the default": refuse it instead, so a
     // null that was meant as a value does not pass silently.
     if (given[key] === null) {
@@ -136,9 +135,7 @@ function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
     throw new ArgumentError(`Runtime.start: faults must be an object such as { skipBarrier: 'old-to-young' }, got ${describe(faults)}`);
   }
   const given = faults as Record<string, unknown>;
-  for (const key of Object.keys(given)) {
-    if (key !== "skipBarrier" && key !== "stale") throw new ArgumentError(`Runtime.start: unknown fault '${key}'; the known faults are skipBarrier and stale`);
-  }
+  refuseUnknownKeys("Runtime.start", given, knownFaults, "fault");
   const skipBarrier = given.skipBarrier;
   if (skipBarrier !== undefined && skipBarrier !== "old-to-young" && skipBarrier !== "mvar-pop") {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
@@ -148,6 +145,13 @@ function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
     throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table' or 'promoted-stub', got ${describe(stale)}`);
   }
   return { skipBarrier, stale };
+}
+
+/** Refuses the first key of `given` that is not in `known`, naming the ones that are. */
+export function refuseUnknownKeys(operation: string, given: object, known: ReadonlySet<string>, noun = "option"): void {
+  for (const key of Object.keys(given)) {
+    if (!known.has(key)) throw new ArgumentError(`${operation}: unknown ${noun} '${key}'; known ${noun}s are ${[...known].join(", ")}`);
+  }
 }
 
 export function describe(value: unknown): string {

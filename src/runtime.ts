@@ -18,7 +18,7 @@ import { registerFinaliser } from "./finalise.js";
 import { makeWeak, type Weak } from "./weak.js";
 import { runExitSteps } from "./shutdown.js";
 import { checkExit, trackRuntime, untrackRuntime } from "./shutdown-check.js";
-import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
+import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
 import type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
 
 /** Where a runtime is in its life. */
@@ -32,6 +32,7 @@ let nextRuntimeId = 1;
 const BLOCK_TAG_MAX = 255;
 /** Most fields rt.block accepts (maxLengthFor(KIND_BLOCK) in the core). */
 const BLOCK_FIELDS_MAX = 2 ** 28;
+const knownGcOptions = new Set(["major"]);
 /** heap_block_new's "out of heap" (NO_HANDLE in assembly/heap/handles.ts). */
 const NO_HANDLE = 0xffff_ffff;
 let coreOfRuntime: (rt: Runtime, operation: string) => CoreExports;
@@ -265,16 +266,13 @@ export class Runtime {
   gc(options: { major?: boolean } = {}): void {
     const context = this.#context("Runtime.gc");
     if (options === null || typeof options !== "object") throw new ArgumentError(`Runtime.gc: options must be an object like { major: true }, got ${describe(options)}`);
-    for (const key of Object.keys(options)) {
-      if (key !== "major") throw new ArgumentError(`Runtime.gc: unknown option '${key}'; the only option is major (true for a major collection)`);
-    }
+    refuseUnknownKeys("Runtime.gc", options, knownGcOptions);
     if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(options.major)}`);
     this.#guard("Runtime.gc", (core) => {
       core.gc_collect(options.major === true ? 1 : 0);
       afterAllocation(context, core);
     });
   }
-
 
   /**
    * Runs `fn` and frees every handle made during it when it returns (or

@@ -4,7 +4,7 @@
 import type { CoreBuild } from "../core.js";
 import { ArgumentError } from "../errors.js";
 import { faultNames, type FaultName } from "../faults.js";
-import { describe } from "../options.js";
+import { describe, refuseUnknownKeys } from "../options.js";
 import { freshSeed, isSeed, MAX_SEED } from "../random.js";
 import { ALL_WORKLOADS, DEFAULT_WORKLOAD, entryText, WORKLOAD_SEPARATOR, workloadEntries } from "./workload.js";
 
@@ -155,9 +155,7 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
   if (typeof given !== "object" || Array.isArray(given)) {
     throw new ArgumentError(`stress: options must be an object, got ${describe(options)}`);
   }
-  for (const key of Object.keys(given)) {
-    if (!knownOptions.has(key)) throw new ArgumentError(`stress: unknown option '${key}'; known options are ${[...knownOptions].join(", ")}`);
-  }
+  refuseUnknownKeys("stress", given, knownOptions);
   const pick = <K extends keyof typeof STRESS_DEFAULTS>(key: K): unknown => given[key] ?? STRESS_DEFAULTS[key];
 
   const inject = given.inject ?? [];

@@ -94,7 +94,7 @@
 // A woken thread is not resumed by the core: its (id, state, value) triple is
 // appended to the wake list, which the host drains after each core call (it
 // finds the list in the operation's mailbox), hands to its scheduler
-// (src/scheduler.ts), and empties by setting the length, which lives in the
+// (src/threads/scheduler.ts), and empties by setting the length, which lives in the
 // mailbox, back to 0. The values are roots until the host has read them. A
 // put that wakes 10⁶ readers appends 10⁶ triples from one loop; nothing here
 // recurses.
@@ -402,7 +402,7 @@ export function wakeListAddress(): usize { return wake; }
 // ── chaos: forced minor collections ──────────────────────────────────────────
 // With option `seed`, the host sets a countdown of MVar allocations; when it
 // reaches zero the allocation is preceded by a minor collection and the host
-// draws the next countdown (src/random.ts, the one generator of a run).
+// draws the next countdown (src/threads/random.ts, the one generator of a run).
 
 let chaosCountdown: u32 = 0;
 let chaosFired: bool = false;

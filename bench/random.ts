@@ -1,9 +1,9 @@
 // Seeded randomness for benchmark inputs, so two runs (and two machines)
 // measure the same sizes in the same order.
 
-import { Random } from "../src/random.js";
+import { Random } from "../src/threads/random.js";
 
-/** A generator of floats in [0, 1), from the project's one seeded PRNG (src/random.ts). */
+/** A generator of floats in [0, 1), from the project's one seeded PRNG (src/threads/random.ts). */
 export function seededRandom(seed: number): () => number {
   const random = new Random(seed >>> 0);
   return () => random.nextFloat();

@@ -4,7 +4,7 @@
 //                                       [--rounds N] [--seed N] [--json FILE]
 
 import { parseArgs } from "node:util";
-import { ArgumentError } from "../src/errors.js";
+import { ArgumentError } from "../src/core/errors.js";
 import { runBench } from "./runner.js";
 
 const USAGE = `usage: node --expose-gc dist/bench/run.js [options]

@@ -5,8 +5,8 @@
 import { writeFileSync } from "node:fs";
 import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
-import { ArgumentError } from "../src/errors.js";
-import { describe, refuseUnknownKeys } from "../src/options.js";
+import { ArgumentError } from "../src/core/errors.js";
+import { describe, refuseUnknownKeys } from "../src/core/options.js";
 import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
 import { rows as registeredRows } from "./rows/index.js";
 import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";

@@ -25,7 +25,7 @@
 //    instead of skipping them as outliers.
 
 import { Bench } from "tinybench";
-import { ArgumentError } from "../src/errors.js";
+import { ArgumentError } from "../src/core/errors.js";
 import type { TaskSpec } from "./row.js";
 
 export interface SampleOptions {

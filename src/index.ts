@@ -1,21 +1,21 @@
 // The public API of unloadable: named re-exports only.
 
 export { Runtime } from "./runtime.js";
-export { Block } from "./block.js";
-export { Handle } from "./handles.js";
-export { Custom } from "./custom.js";
-export { Weak } from "./weak.js";
-export type { CustomFinaliser } from "./custom.js";
-export { Library, LibraryFinaliser } from "./library.js";
-export type { LibrarySource, LibraryImports, LoadLibraryOptions } from "./library.js";
-export type { FinaliserStats, FinaliserFailure } from "./finalisers.js";
-export { MVar } from "./mvar.js";
-export { Chan, BoundedChan } from "./chan.js";
-export type { BlockingOptions } from "./threads.js";
+export { Block } from "./heap/block.js";
+export { Handle } from "./heap/handles.js";
+export { Custom } from "./final/custom.js";
+export { Weak } from "./final/weak.js";
+export type { CustomFinaliser } from "./final/custom.js";
+export { Library, LibraryFinaliser } from "./final/library.js";
+export type { LibrarySource, LibraryImports, LoadLibraryOptions } from "./final/library.js";
+export type { FinaliserStats, FinaliserFailure, FinaliserPhase } from "./core/report.js";
+export { MVar } from "./threads/mvar.js";
+export { Chan, BoundedChan } from "./threads/chan.js";
+export type { ChannelRuntime } from "./threads/chan.js";
+export type { BlockingOptions } from "./threads/threads.js";
 export type { RuntimeState } from "./runtime.js";
-export type { RuntimeOptions, HeapFaults } from "./options.js";
-export type { HeapStats, GenerationStats, PauseStats } from "./heap-stats.js";
-export type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
+export type { RuntimeOptions, HeapFaults } from "./core/options.js";
+export type { PoolStats, RuntimeStats, ShutdownReport, HeapStats, GenerationStats, PauseStats } from "./core/report.js";
 export {
   UnloadableError,
   ArgumentError,
@@ -33,5 +33,5 @@ export {
   LibraryError,
   ShutdownCheckError,
   BlockedIndefinitelyError,
-} from "./errors.js";
-export type { SanityDetail, StaleReason, FinaliserPhase } from "./errors.js";
+} from "./core/errors.js";
+export type { SanityDetail, StaleReason } from "./core/errors.js";

@@ -1,40 +1,35 @@
 // Runtime: one instance of the core, from start to shutdown.
 
-import { CoreFault, instantiateCore, liftString, trapFrom, type CoreExports } from "./core.js";
-import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, OutOfMemoryError, ShutdownError, UnloadableError } from "./errors.js";
-import { Block } from "./block.js";
-import { HeapContext, type Handle } from "./handles.js";
-import { afterAllocation } from "./heap-poll.js";
-import { readHeapStats } from "./heap-stats.js";
-import { sanityErrorFrom } from "./sanity.js";
-import { checkValue, encode } from "./values.js";
-import { MVar, newMVar } from "./mvar.js";
-import { attachThreads, threadsOf } from "./threads.js";
-import { hostFaultOn } from "./faults.js";
-import { Custom, makeCustom, type CustomFinaliser } from "./custom.js";
-import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, type LoadLibraryOptions } from "./library.js";
-import { attachFinalisers, finalisersOf, type Finalisers } from "./finalisers.js";
-import { registerFinaliser } from "./finalise.js";
-import { makeWeak, type Weak } from "./weak.js";
-import { runExitSteps } from "./shutdown.js";
-import { checkExit, trackRuntime, untrackRuntime } from "./shutdown-check.js";
-import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./options.js";
-import type { PoolStats, RuntimeStats, ShutdownReport } from "./report.js";
+import { CoreFault, type CoreExports } from "./core/exports.js";
+import { instantiateCore } from "./core/load.js";
+import { liftString, trapFrom } from "./core/trap.js";
+import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
+import { hostFaultOn } from "./core/faults.js";
+import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
+import type { PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
+import { Block, newBlock } from "./heap/block.js";
+import { HeapContext, registerHeapOwner, type Handle, type HandleMakers } from "./heap/handles.js";
+import { afterAllocation } from "./heap/poll.js";
+import { readHeapStats } from "./heap/stats.js";
+import { sanityErrorFrom } from "./heap/sanity.js";
+import { MVar, newMVar } from "./threads/mvar.js";
+import { attachThreads, threadsOf } from "./threads/threads.js";
+import { Custom, makeCustom, type CustomFinaliser } from "./final/custom.js";
+import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, type LoadLibraryOptions } from "./final/library.js";
+import { attachFinalisers, finalisersOf, type Finalisers } from "./final/finalisers.js";
+import { registerFinaliser } from "./final/finalise.js";
+import { makeWeak, Weak } from "./final/weak.js";
+import { runExitSteps } from "./final/shutdown.js";
+import { checkExit, trackRuntime, untrackRuntime } from "./final/shutdown-check.js";
 
 /** Where a runtime is in its life. */
 export type RuntimeState = "running" | "shutdown" | "dead";
 
-/** Instances kept alive on purpose by the `instance-leak` fault (src/faults.ts). */
+/** Instances kept alive on purpose by the `instance-leak` fault (src/core/faults.ts). */
 const leakedInstances: CoreExports[] = [];
 
 let nextRuntimeId = 1;
-/** Largest block tag (TAG_MAX in assembly/heap/layout.ts). */
-const BLOCK_TAG_MAX = 255;
-/** Most fields rt.block accepts (maxLengthFor(KIND_BLOCK) in the core). */
-const BLOCK_FIELDS_MAX = 2 ** 28;
 const knownGcOptions = new Set(["major"]);
-/** heap_block_new's "out of heap" (NO_HANDLE in assembly/heap/handles.ts). */
-const NO_HANDLE = 0xffff_ffff;
 let coreOfRuntime: (rt: Runtime, operation: string) => CoreExports;
 let guardRuntime: <T>(rt: Runtime, operation: string, body: (core: CoreExports) => T) => T;
 let contextOfRuntime: (rt: Runtime, operation: string) => HeapContext;
@@ -63,6 +58,7 @@ export class Runtime {
     this.#core = core;
     this.#options = options;
     if (hostFaultOn("instance-leak")) leakedInstances.push(core);
+    registerHeapOwner(this, (operation) => this.#context(operation));
   }
 
   static {
@@ -163,30 +159,7 @@ export class Runtime {
    * `using`, or make it inside rt.scope().
    */
   block(tag: number, fields: readonly unknown[] = []): Block {
-    const context = this.#context("Runtime.block");
-    if (typeof tag !== "number" || !Number.isInteger(tag) || tag < 0 || tag > BLOCK_TAG_MAX) {
-      throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${describe(tag)}`);
-    }
-    if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
-    if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
-    for (const value of fields) checkValue(context, value, "Runtime.block");
-    return this.#guard("Runtime.block", (core) => {
-      const slot = core.heap_block_new(tag, fields.length) >>> 0;
-      if (slot === NO_HANDLE) {
-        afterAllocation(context, core);
-        throw new OutOfMemoryError("Runtime.block", `a block of ${fields.length} fields`, this.#options.maxHeap);
-      }
-      const block = new Block(context, slot);
-      try {
-        for (let i = 0; i < fields.length; i++) core.heap_set(slot, i, encode(context, core, fields[i], "Runtime.block"));
-      } catch (thrown) {
-        block.free();
-        throw thrown;
-      } finally {
-        afterAllocation(context, core);
-      }
-      return block;
-    });
+    return newBlock(this.#context("Runtime.block"), tag, fields);
   }
 
   /**
@@ -244,7 +217,7 @@ export class Runtime {
    * of this runtime, with `options.imports`. Its exports can finalise custom
    * blocks. It stays loaded until shutdown (or restart), which unloads it
    * after every finaliser has run (Note [Libraries are unloaded only at
-   * shutdown], src/library.ts).
+   * shutdown], src/final/library.ts).
    */
   async loadLibrary(source: LibrarySource, options?: LoadLibraryOptions): Promise<Library> {
     const context = this.#context("Runtime.loadLibrary");
@@ -298,9 +271,18 @@ export class Runtime {
     if (options.faults.stale === "promoted-stub") core.fault_set(core.fault_get() | CoreFault.promoteKeepStubs);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
-    this.#heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap);
-    attachThreads(this.#heap, core, options.seed).armChaos(core);
-    this.#finalisers = attachFinalisers(this.#heap, options.onFinaliserError);
+    const heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap, handleMakers);
+    const threads = attachThreads(heap, core, options.seed);
+    const finalisers = attachFinalisers(heap, options.onFinaliserError);
+    // Note [The heap calls up through its context] (src/heap/handles.ts).
+    heap.listen({
+      threadsWoken: (c) => threads.drain(c),
+      chaosFired: (c) => threads.armChaos(c),
+      finalisersDue: (c) => finalisers.afterCollection(c),
+    });
+    this.#heap = heap;
+    this.#finalisers = finalisers;
+    threads.armChaos(core);
   }
 
   /** Drops every reference the instance holds, so the last exit shuts down. */
@@ -385,11 +367,6 @@ export function coreOf(rt: Runtime, operation = "coreOf"): CoreExports {
   return coreOfRuntime(rt, operation);
 }
 
-/** @internal The heap context of a live runtime, for the types built on it (channels). */
-export function contextOf(rt: Runtime, operation: string): HeapContext {
-  return contextOfRuntime(rt, operation);
-}
-
 /** @internal Runs `body` on the live core under the trap guard (tests, stress, bench). */
 export function withCore<T>(rt: Runtime, operation: string, body: (core: CoreExports) => T): T {
   return guardRuntime(rt, operation, body);
@@ -430,6 +407,14 @@ function poolStats(c: CoreExports): PoolStats {
     limit: c.pool_limit(),
   };
 }
+
+/** The handle class JS sees for each kind of heap object (decode's answers). */
+const handleMakers: HandleMakers = {
+  block: (context, slot) => new Block(context, slot),
+  mvar: (context, slot) => new MVar(context, slot),
+  custom: (context, slot) => new Custom(context, slot),
+  weak: (context, slot) => new Weak(context, slot),
+};
 
 /** The finaliser figures of an exit that had no finalisation state. */
 const noFinalisation = { finalisersRun: 0, finalisersDropped: 0, customBlocksFinalised: 0, librariesUnloaded: 0, finaliserErrors: 0, finaliserFailures: [] } as const;

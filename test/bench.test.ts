@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
-import { ArgumentError } from "../src/errors.js";
+import { ArgumentError } from "../src/core/errors.js";
 import { gridPoints, isBoundTarget } from "../bench/row.js";
 import { rows } from "../bench/rows/index.js";
 import { boundApplies, runBench, type BenchReport } from "../bench/runner.js";

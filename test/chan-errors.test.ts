@@ -1,5 +1,5 @@
 // Channel misuse: a clear error, and the channel loses nothing (Note [A failed
-// channel operation gives back what it took], src/chan.ts).
+// channel operation gives back what it took], src/threads/chan.ts).
 
 import { describe, expect, it } from "vitest";
 import { ArgumentError, BoundedChan, Chan, ForeignHandleError, OutOfMemoryError, Runtime, ShutdownError, UnrepresentableValueError } from "../src/index.js";

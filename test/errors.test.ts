@@ -1,5 +1,5 @@
 // The package's error classes: one base class, a stable `code` per failure,
-// and a `name` that says which class it is (src/errors.ts).
+// and a `name` that says which class it is (src/core/errors.ts).
 
 import { expect, test } from "vitest";
 import { ArgumentError, CoreTrapError, LeakError, LifecycleError, SanityError, ShutdownError, UnloadableError } from "../src/index.js";

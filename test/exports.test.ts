@@ -1,20 +1,21 @@
 // The core's actual exports match the CoreExports interface the host codes
-// against (src/core.ts), in both builds. The interface's keys are read from
+// against (src/core/exports.ts), in both builds. The interface's keys are read from
 // its source with the TypeScript compiler, so neither side can drift alone.
 
 import { readFileSync } from "node:fs";
 import ts from "typescript";
 import { describe, expect, test } from "vitest";
-import { coreModule, instantiateCore, type CoreBuild } from "../src/core.js";
+import { coreModule, instantiateCore } from "../src/core/load.js";
+import { type CoreBuild } from "../src/core/exports.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];
 
-/** Member names of `interface CoreExports` in src/core.ts. */
+/** Member names of `interface CoreExports` in src/core/exports.ts. */
 function interfaceKeys(): string[] {
-  const path = new URL("../src/core.ts", import.meta.url);
+  const path = new URL("../src/core/exports.ts", import.meta.url);
   const source = ts.createSourceFile("core.ts", readFileSync(path, "utf8"), ts.ScriptTarget.ES2022);
   const declaration = source.statements.find((s): s is ts.InterfaceDeclaration => ts.isInterfaceDeclaration(s) && s.name.text === "CoreExports");
-  if (declaration === undefined) throw new Error("src/core.ts no longer declares interface CoreExports");
+  if (declaration === undefined) throw new Error("src/core/exports.ts no longer declares interface CoreExports");
   return declaration.members.map((m) => (m.name !== undefined && ts.isIdentifier(m.name) ? m.name.text : m.getText(source)));
 }
 

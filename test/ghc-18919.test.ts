@@ -9,7 +9,7 @@
 import { describe, expect, it } from "vitest";
 import { Runtime, SanityError, type MVar } from "../src/index.js";
 import { withCore } from "../src/runtime.js";
-import { handleSlot } from "../src/handles.js";
+import { handleSlot } from "../src/heap/handles.js";
 import { thrownBy } from "./support/thrown.js";
 
 /** The shape, built through the public API alone; returns the blocked takers. */

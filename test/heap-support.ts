@@ -1,7 +1,7 @@
 // Helpers for the heap tests: where a block lives, read through the core.
 
 import type { Block } from "../src/index.js";
-import { handleSlot } from "../src/handles.js";
+import { handleSlot } from "../src/heap/handles.js";
 import { withCore, type Runtime } from "../src/runtime.js";
 
 /** The block's address now (it changes when the collector moves it). */

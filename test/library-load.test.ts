@@ -4,7 +4,7 @@
 
 import { expect, test } from "vitest";
 import { ArgumentError, Library, LibraryError, Runtime, ShutdownError } from "../src/index.js";
-import { observeLibraryInstances } from "../src/library.js";
+import { observeLibraryInstances } from "../src/final/library.js";
 import { collectUntil, Ledger, loadTestlib, testlibBytes } from "./support/testlib.js";
 
 test("a library loads from bytes or a WebAssembly.Module, and its exports can be called", async () => {

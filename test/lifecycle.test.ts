@@ -3,7 +3,8 @@
 // again from scratch (assembly/lifecycle.ts).
 
 import { expect, test } from "vitest";
-import { instantiateCore, liftString } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { liftString } from "../src/core/trap.js";
 
 const EXIT_UNMATCHED = -1;
 const CHECK_LIFECYCLE = 2;

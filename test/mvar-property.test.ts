@@ -5,7 +5,7 @@
 import fc from "fast-check";
 import { describe, expect, it } from "vitest";
 import { Runtime } from "../src/index.js";
-import { MAX_DEFER_TURNS } from "../src/scheduler.js";
+import { MAX_DEFER_TURNS } from "../src/threads/scheduler.js";
 import { settle } from "./support/mvar.js";
 
 type Command =

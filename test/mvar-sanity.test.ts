@@ -3,7 +3,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Runtime, SanityError } from "../src/index.js";
-import { handleSlot } from "../src/handles.js";
+import { handleSlot } from "../src/heap/handles.js";
 import { withCore } from "../src/runtime.js";
 import { thrownBy } from "./support/thrown.js";
 

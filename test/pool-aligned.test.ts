@@ -2,7 +2,8 @@
 // on the ring like any other block, freed one by one or by destroy.
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild, type CoreExports } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 import { fillPattern, patternMismatch } from "./support/payload.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];

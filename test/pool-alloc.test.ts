@@ -2,7 +2,8 @@
 // (returns 0), calloc (zeroed, overflow-checked), strdup, and the byte limit.
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild } from "../src/core/exports.js";
 import { fillPattern, readBytes, writeBytes } from "./support/payload.js";
 
 const PAYLOAD_ALIGN = 16;

@@ -2,7 +2,9 @@
 // refused by name, before it can corrupt the ring; so is a corrupted ring.
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, liftString, type CoreBuild, type CoreExports } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { liftString } from "../src/core/trap.js";
+import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];
 const DOUBLE_FREE = /was already freed \(double free\)$/;

@@ -3,7 +3,8 @@
 // created later neither frees nor counts them.
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild } from "../src/core/exports.js";
 import { fillPattern, patternMismatch, readBytes, writeBytes } from "./support/payload.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];

@@ -5,7 +5,8 @@
 
 import fc from "fast-check";
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild, type CoreExports } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 import { fillPattern, patternByte, patternMismatch } from "./support/payload.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];

@@ -2,7 +2,8 @@
 // ring follows it; on failure the old block stays valid and linked.
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild, type CoreExports } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 import { fillPattern, patternMismatch } from "./support/payload.js";
 
 const BUILDS: CoreBuild[] = ["release", "debug"];

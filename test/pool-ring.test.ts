@@ -2,7 +2,8 @@
 // the counters that follow them (assembly/pool.ts, Note [The ring rule]).
 
 import { describe, expect, test } from "vitest";
-import { instantiateCore, type CoreBuild, type CoreExports } from "../src/core.js";
+import { instantiateCore } from "../src/core/load.js";
+import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 import { fillPattern, patternMismatch } from "./support/payload.js";
 
 const SIZES = [24, 1, 300, 16, 4096] as const;

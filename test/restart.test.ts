@@ -3,10 +3,10 @@
 // without growth]), and every exit gives back exactly what the cycle left.
 
 import { expect, test } from "vitest";
-import { instantiateCore } from "../src/core.js";
-import { ShutdownError } from "../src/errors.js";
-import { handleSlot } from "../src/handles.js";
-import type { ShutdownReport } from "../src/report.js";
+import { instantiateCore } from "../src/core/load.js";
+import { ShutdownError } from "../src/core/errors.js";
+import { handleSlot } from "../src/heap/handles.js";
+import type { ShutdownReport } from "../src/core/report.js";
 import { Runtime, withCore } from "../src/runtime.js";
 import { runWorkload } from "./support/workload.js";
 

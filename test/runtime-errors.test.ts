@@ -3,7 +3,7 @@
 // LeakError, LifecycleError, and ArgumentError for bad options.
 
 import { describe, expect, test, vi } from "vitest";
-import { CoreFault, type CoreExports } from "../src/core.js";
+import { CoreFault, type CoreExports } from "../src/core/exports.js";
 import { ArgumentError, CoreTrapError, LeakError, LifecycleError, Runtime, SanityError, ShutdownError, UnloadableError } from "../src/index.js";
 import { coreOf, withCore } from "../src/runtime.js";
 

@@ -1,10 +1,10 @@
-// Arrivals from outside (Note [Arrivals from outside], src/scheduler.ts): a
+// Arrivals from outside (Note [Arrivals from outside], src/threads/scheduler.ts): a
 // thread that waits for I/O resumes as a seeded wake-up, so the interleaving
 // is the same whether the I/O completes early or late.
 
 import { describe, expect, it } from "vitest";
-import { ArgumentError } from "../src/errors.js";
-import { Scheduler } from "../src/scheduler.js";
+import { ArgumentError } from "../src/core/errors.js";
+import { Scheduler } from "../src/threads/scheduler.js";
 
 /** A value that arrives after `delay` (a real timer: outside the scheduler). */
 function io<T>(value: T, delay: number): Promise<T> {

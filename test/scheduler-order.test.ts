@@ -1,8 +1,8 @@
 // The wake-up queue delivers in the order threads were woken, iteratively.
 
 import { describe, expect, it } from "vitest";
-import { Scheduler } from "../src/scheduler.js";
-import { ArgumentError } from "../src/errors.js";
+import { Scheduler } from "../src/threads/scheduler.js";
+import { ArgumentError } from "../src/core/errors.js";
 
 describe("Scheduler without a seed", () => {
   it("delivers every wake-up now, in the order woken", () => {

@@ -1,7 +1,7 @@
 // Chaos mode: the same seed and program give the same interleaving.
 
 import { describe, expect, it } from "vitest";
-import { Scheduler } from "../src/scheduler.js";
+import { Scheduler } from "../src/threads/scheduler.js";
 
 /**
  * Several threads ping each other through the scheduler: each resume records

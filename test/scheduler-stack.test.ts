@@ -2,7 +2,7 @@
 // wake-up would need 10⁶ frames and overflow; the queue needs one.
 
 import { describe, expect, it } from "vitest";
-import { Scheduler } from "../src/scheduler.js";
+import { Scheduler } from "../src/threads/scheduler.js";
 
 const N = 1_000_000;
 

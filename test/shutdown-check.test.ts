@@ -1,10 +1,10 @@
-// The shutdown check (UNLOADABLE_SHUTDOWN_CHECK=1, src/shutdown-check.ts):
+// The shutdown check (UNLOADABLE_SHUTDOWN_CHECK=1, src/final/shutdown-check.ts):
 // what it counts as broken. `npm run test:shutdown-check` runs the whole
 // suite with it on; here its rules are checked directly.
 
 import { expect, test } from "vitest";
 import { Runtime, type ShutdownReport } from "../src/index.js";
-import { exitProblems } from "../src/shutdown-check.js";
+import { exitProblems } from "../src/final/shutdown-check.js";
 
 async function cleanReport(): Promise<ShutdownReport> {
   const rt = await Runtime.start();

@@ -5,7 +5,7 @@
 
 import { afterEach, expect, test } from "vitest";
 import { FinaliserError, Runtime } from "../src/index.js";
-import { setHostFault } from "../src/faults.js";
+import { setHostFault } from "../src/core/faults.js";
 import { Ledger, loadTestlib } from "./support/testlib.js";
 
 afterEach(() => {

@@ -3,7 +3,7 @@
 
 import { expect, test } from "vitest";
 import { runStress } from "../src/stress/harness.js";
-import { hostFaultOn } from "../src/faults.js";
+import { hostFaultOn } from "../src/core/faults.js";
 import { releaseLeakedInstances } from "../src/runtime.js";
 
 /** See test/stress-harness.test.ts: short runs get a looser slope limit. */

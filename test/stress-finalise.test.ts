@@ -3,7 +3,7 @@
 
 import { expect, test } from "vitest";
 import { runStress } from "../src/stress/harness.js";
-import { hostFaultOn } from "../src/faults.js";
+import { hostFaultOn } from "../src/core/faults.js";
 
 /**
  * 24 cycles cannot judge a memory slope (Note [Judged span], checks.ts): the

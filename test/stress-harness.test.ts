@@ -4,10 +4,10 @@
 import { describe, expect, test } from "vitest";
 import { checkIds } from "../src/stress/checks.js";
 import { runStress } from "../src/stress/harness.js";
-import { Random } from "../src/random.js";
+import { Random } from "../src/threads/random.js";
 import { renderHtml, renderSvg } from "../src/stress/plot.js";
 import { formatSummary } from "../src/stress/summary.js";
-import { ArgumentError } from "../src/errors.js";
+import { ArgumentError } from "../src/core/errors.js";
 
 /**
  * Short runs cannot judge process memory to 64 B/cycle: the process is still

@@ -3,11 +3,11 @@
 // (`barrier-skip`) the run fails, named by the check that caught it.
 
 import { expect, test } from "vitest";
-import { Random } from "../src/random.js";
+import { Random } from "../src/threads/random.js";
 import { Runtime } from "../src/runtime.js";
 import { runStress } from "../src/stress/harness.js";
 import { compareGraph } from "../src/stress/heap-graph.js";
-import { DEFAULT_WORKLOAD, workloadEntries } from "../src/stress/workload.js";
+import { DEFAULT_WORKLOAD, workloadEntries } from "../src/stress/registry.js";
 import { heap } from "../src/stress/workloads/heap.js";
 
 // Process-memory slopes are left unjudged in these short runs (the default

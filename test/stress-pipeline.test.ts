@@ -4,7 +4,7 @@
 
 import { describe, expect, it } from "vitest";
 import { Runtime } from "../src/index.js";
-import { Random } from "../src/random.js";
+import { Random } from "../src/threads/random.js";
 import { reseedChaos } from "../src/runtime.js";
 import { makeSource } from "../src/stress/workloads/pipeline-data.js";
 import { PIPELINE_BYTES_SHORT, PIPELINE_WORKERS, pipelineShort, runPipeline, verifyPipeline } from "../src/stress/workloads/pipeline.js";
@@ -24,7 +24,7 @@ describe("pipeline workload", () => {
 
   it("is reproducible from its seed: the same trace, collections and result, with gunzip on libuv's thread pool", async () => {
     // Each gunzip chunk's arrival is a seeded wake-up (Note [Arrivals from
-    // outside] in src/scheduler.ts): however early or late the thread pool
+    // outside] in src/threads/scheduler.ts): however early or late the thread pool
     // delivers it, the threads interleave the same way.
     const once = async (seed: number): Promise<{ trace: string[]; collections: number; output: string[] }> => {
       const rt = await Runtime.start({ ...pipelineShort.runtimeOptions, seed });

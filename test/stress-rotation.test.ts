@@ -3,10 +3,10 @@
 // workload's first turn is warm-up]).
 
 import { describe, expect, test } from "vitest";
-import { ArgumentError } from "../src/errors.js";
+import { ArgumentError } from "../src/core/errors.js";
 import { runStress } from "../src/stress/harness.js";
 import { warmupEnd } from "../src/stress/checks.js";
-import { Rotation, workloadEntries } from "../src/stress/workload.js";
+import { Rotation, workloadEntries } from "../src/stress/registry.js";
 
 /** See test/stress-harness.test.ts: short runs get a looser slope limit. */
 const SHORT_RUN_SLOPE_LIMIT = 16 << 10;

@@ -4,7 +4,7 @@
 import fc from "fast-check";
 import { expect, test } from "vitest";
 import { Block, Runtime, UnrepresentableValueError } from "../src/index.js";
-import { INT_MAX, INT_MIN, NOT_INT_WORD, intOfWord, intWord, isIntWord } from "../src/values.js";
+import { INT_MAX, INT_MIN, NOT_INT_WORD, intOfWord, intWord, isIntWord } from "../src/heap/values.js";
 
 const NUMBERS = [
   0, -0, 1, -1, 2 ** 30 - 1, -(2 ** 30), 2 ** 30, -(2 ** 30) - 1, 2 ** 31, 2 ** 32 + 1, 2 ** 53, -(2 ** 53), 2 ** 53 + 2,

@@ -1,6 +1,6 @@
 // Custom blocks: an opaque payload (a number, or bytes) plus the index of a
 // finaliser the host keeps (a host function or a library export, see
-// src/custom.ts). After OCaml's custom blocks and their `finalize` operation.
+// src/final/custom.ts). After OCaml's custom blocks and their `finalize` operation.
 // Like host references (hostrefs.ts), the core keeps a list of every live
 // custom block; after each collection the blocks found dead leave it, and
 // their finaliser index and payload are copied to a queue the host drains and

@@ -1,5 +1,5 @@
 // Host references: heap objects that stand for a JS value the host keeps in
-// its own table (src/hostrefs.ts). The object holds the table index; the core
+// its own table (src/heap/hostrefs.ts). The object holds the table index; the core
 // keeps a list of every live host-reference object, like GHC's weak pointer
 // list, and after each collection moves the indices of those that died to a
 // queue the host drains and releases.

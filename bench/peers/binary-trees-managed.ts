@@ -5,7 +5,7 @@
 import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
-import { liftString } from "../../src/core.js";
+import { liftString } from "../../src/core/trap.js";
 
 /** Under build/, outside build/*.wasm: the package's published files leave benchmark peers out. */
 const WASM_FILE = join("bench", "binary-trees-managed.wasm");

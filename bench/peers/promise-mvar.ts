@@ -2,7 +2,7 @@
 // queues of pending promises, written as well as plain JS allows, so the bench
 // compares our MVar (heap object, barrier, core calls) against the best a
 // host-only implementation does, not against a strawman. Same semantics as
-// src/mvar.ts: FIFO single wake-up, a put onto waiting takers hands the value
+// src/threads/mvar.ts: FIFO single wake-up, a put onto waiting takers hands the value
 // straight to the first one, a blocked putter's value moves in when a take
 // empties the MVar, and readers waiting on an empty MVar all get the next put
 // before the first taker does.

@@ -9,7 +9,7 @@
 // line) against the formula in bench/binary-trees.ts, so a wrong tree, or a
 // collector that lost or duplicated a node, throws instead of being timed.
 
-import type { CoreExports } from "../../src/core.js";
+import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { expectedChecks, verifyChecks } from "../binary-trees.js";
 import { binaryTreesJs } from "../peers/binary-trees-js.js";

@@ -23,7 +23,7 @@
 // every shutdown is checked: every custom block finalised, nothing leaked.
 
 import { Runtime, coreOf } from "../../src/runtime.js";
-import type { Block } from "../../src/block.js";
+import type { Block } from "../../src/heap/block.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 const MIB = 1 << 20;
@@ -48,7 +48,7 @@ export const customFinaliserRow = defineRow<Record<string, never>>({
   unit: "finaliser (register + run)",
   method:
     "Ours: rt.custom(i, fn) with a host function, handle freed at once, then one major collection; every finaliser " +
-    "has run when rt.gc returns (Note [The finaliser queue], src/finalisers.ts); the nursery's own collections run " +
+    "has run when rt.gc returns (Note [The finaliser queue], src/final/finalisers.ts); the nursery's own collections run " +
     "some earlier. Peer: registry.register(object, i) for 10⁶ fresh objects, dropped, then gc() and event-loop turns " +
     "until every callback has fired. Both count their runs. Quick: 10³.",
   grid: {},

@@ -21,7 +21,8 @@
 // bench/sample.ts) keeps the peer's garbage off the restart path, which
 // makes none.
 
-import { instantiateCore, type CoreExports } from "../../src/core.js";
+import { instantiateCore } from "../../src/core/load.js";
+import { type CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { defineRow, type RunContext, type TaskSpec } from "../row.js";
 

@@ -27,7 +27,7 @@
 // leaves the memory's size unchanged (at most WARMUP_RUNS_MAX), and times the
 // steady state.
 
-import type { CoreExports } from "../../src/core.js";
+import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { expectedChecks, verifyChecks } from "../binary-trees.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";

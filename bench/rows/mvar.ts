@@ -18,8 +18,8 @@
 // result (the sum of what came back), so no side can skip work.
 
 import { Runtime, coreOf } from "../../src/runtime.js";
-import { handleSlot } from "../../src/handles.js";
-import type { MVar } from "../../src/mvar.js";
+import { handleSlot } from "../../src/heap/handles.js";
+import type { MVar } from "../../src/threads/mvar.js";
 import { effectPingPong, effectPipeline } from "../peers/effect-queue.js";
 import { PromiseMVar } from "../peers/promise-mvar.js";
 import { defineRow, type Case, type RunContext } from "../row.js";

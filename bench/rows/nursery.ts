@@ -18,7 +18,7 @@
 // buffer of the nursery's size that it restarts for free when full; it is the
 // floor any bump allocator can reach, not a competing collector.
 
-import type { CoreExports } from "../../src/core.js";
+import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
 

@@ -2,7 +2,7 @@
 // 16-byte header, a link into the ring and counter updates to every block;
 // the target says that must cost at most a quarter more than raw TLSF.
 
-import type { CoreExports } from "../../src/core.js";
+import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { logUniformInt, permutation, seededRandom, uniformInt } from "../random.js";
 import { defineRow, type Case, type RunContext } from "../row.js";

@@ -23,7 +23,7 @@
 // to its peak (the pipeline's 4 MiB of JSON and its zlib state), the test
 // library's module compiled (finalise). In a plain rotation the first turns
 // are the first few cycles, but a periodic workload (Note [Rotating
-// workloads], workload.ts) first runs at turn period − 1: `pool-churn,
+// workloads], registry.ts) first runs at turn period − 1: `pool-churn,
 // pipeline@5000` would put the pipeline's first step at cycle ~5,000 of
 // 10,000, in the middle of the fit, where a bounded step reads as a slope.
 // So the warm-up ends at the later of the `warmup` share and the end of the
@@ -230,7 +230,7 @@ function collected(e: Evidence): CheckResult[] {
 }
 
 /**
- * Library instances (src/library.ts) collected. Unlike instances and
+ * Library instances (src/final/library.ts) collected. Unlike instances and
  * memories, none at all is a pass: no workload loaded a library, so none can
  * have been kept.
  */

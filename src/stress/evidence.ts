@@ -2,7 +2,7 @@
 // (checks.ts) turn into verdicts. Kept apart from the verdicts so the rules
 // can be read, and tested, without running anything.
 
-import type { ShutdownReport } from "../report.js";
+import type { ShutdownReport } from "../core/report.js";
 import type { MemorySample } from "./memory-probe.js";
 import type { WorkloadOutcome } from "./workload.js";
 
@@ -75,7 +75,7 @@ export class Evidence {
   instancesCollected = 0;
   memoriesTracked = 0;
   memoriesCollected = 0;
-  /** Library instances (src/library.ts) made during the run, and those seen collected. */
+  /** Library instances (src/final/library.ts) made during the run, and those seen collected. */
   librariesTracked = 0;
   librariesCollected = 0;
 

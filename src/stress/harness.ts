@@ -40,18 +40,19 @@
 // the leak is already proven by the checks, and the evidence so far is what
 // gets reported.
 
-import { CoreFault } from "../core.js";
-import { LeakError, SanityError, UnloadableError } from "../errors.js";
-import { setHostFault } from "../faults.js";
-import { Random } from "../random.js";
-import type { ShutdownReport } from "../report.js";
+import { CoreFault } from "../core/exports.js";
+import { LeakError, SanityError, UnloadableError } from "../core/errors.js";
+import { setHostFault } from "../core/faults.js";
+import { Random } from "../threads/random.js";
+import type { ShutdownReport } from "../core/report.js";
 import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js";
-import { observeLibraryInstances } from "../library.js";
+import { observeLibraryInstances } from "../final/library.js";
 import { evaluateChecks, fitSeries, overallVerdict, warmupEnd, type CheckResult, type SeriesFit } from "./checks.js";
 import { Evidence, type WorkloadTally } from "./evidence.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
 import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions } from "./options.js";
-import { Rotation, workloadEntries, type Workload } from "./workload.js";
+import { Rotation, workloadEntries } from "./registry.js";
+import { type Workload } from "./workload.js";
 
 /** Host faults that break the shutdown order (docs/faults.md), on for the whole run when injected. */
 const FINALISATION_FAULTS = ["skip-heap-finalisation", "unload-libraries-early"] as const;
@@ -106,7 +107,7 @@ export async function runStress(options?: StressOptions): Promise<StressResult> 
 class StressRun {
   readonly #options: ResolvedStressOptions;
   readonly #onProgress: StressOptions["onProgress"];
-  /** Taken in turn, fresh cycles and restart series apart; See Note [Rotating workloads] in workload.ts. */
+  /** Taken in turn, fresh cycles and restart series apart; See Note [Rotating workloads] in registry.ts. */
   readonly #freshTurns: Rotation;
   readonly #seriesTurns: Rotation;
   readonly #probe = new MemoryProbe();

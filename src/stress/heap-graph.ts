@@ -21,8 +21,8 @@
 // host references that must still be live are exactly the reference-valued
 // fields of the reachable nodes, which the walk counts.
 
-import { Block } from "../block.js";
-import { handleSlot } from "../handles.js";
+import { Block } from "../heap/block.js";
+import { handleSlot } from "../heap/handles.js";
 import { withCore, type Runtime } from "../runtime.js";
 
 /**

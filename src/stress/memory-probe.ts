@@ -39,8 +39,8 @@
 // process keeps; a leak raises that floor and cannot hide from it.
 
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
-import type { CoreExports } from "../core.js";
-import { UnloadableError } from "../errors.js";
+import type { CoreExports } from "../core/exports.js";
+import { UnloadableError } from "../core/errors.js";
 
 /** Readings per sample, each after a gc() and a pause. See Note [Stable samples]. */
 export const SAMPLE_READINGS = 3;
@@ -113,7 +113,7 @@ export class MemoryProbe {
     this.#memoriesTracked++;
   }
 
-  /** Counts a library instance (src/library.ts) until it is collected. */
+  /** Counts a library instance (src/final/library.ts) until it is collected. */
   trackLibrary(instance: WebAssembly.Instance): void {
     this.#registry.register(instance, "library");
     this.#librariesTracked++;

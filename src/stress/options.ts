@@ -1,12 +1,12 @@
 // The stress harness's options: defaults, validation, and the command line
 // that reproduces a run.
 
-import type { CoreBuild } from "../core.js";
-import { ArgumentError } from "../errors.js";
-import { faultNames, type FaultName } from "../faults.js";
-import { describe, refuseUnknownKeys } from "../options.js";
-import { freshSeed, isSeed, MAX_SEED } from "../random.js";
-import { ALL_WORKLOADS, DEFAULT_WORKLOAD, entryText, WORKLOAD_SEPARATOR, workloadEntries } from "./workload.js";
+import type { CoreBuild } from "../core/exports.js";
+import { ArgumentError } from "../core/errors.js";
+import { faultNames, type FaultName } from "../core/faults.js";
+import { describe, refuseUnknownKeys } from "../core/options.js";
+import { freshSeed, isSeed, MAX_SEED } from "../threads/random.js";
+import { ALL_WORKLOADS, DEFAULT_WORKLOAD, entryText, WORKLOAD_SEPARATOR, workloadEntries } from "./registry.js";
 
 /**
  * What each cycle does with its instance:
@@ -41,7 +41,7 @@ export interface StressOptions {
    * Workload run in each cycle: a registered name, a comma-separated list of
    * them run in turn, one per instance (`name@N`: one turn in every N), or
    * `all` (every registered one)
-   * (default DEFAULT_WORKLOAD; Note [Rotating workloads] in workload.ts).
+   * (default DEFAULT_WORKLOAD; Note [Rotating workloads] in registry.ts).
    */
   workload?: string;
   /** Seed of the run; every cycle's work follows from it (default: fresh from the OS). */

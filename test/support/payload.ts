@@ -2,7 +2,7 @@
 // A view over memory.buffer goes stale when the core grows its memory, so each
 // helper makes a fresh one per call.
 
-import type { CoreExports } from "../../src/core.js";
+import type { CoreExports } from "../../src/core/exports.js";
 
 /** The byte a block filled with `seed` holds at offset `i`. */
 export function patternByte(seed: number, i: number): number {

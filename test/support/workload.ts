@@ -1,8 +1,8 @@
 // One cycle's worth of pool traffic, the same every time it is run: the
 // workload the restart tests repeat to show memory does not grow.
 
-import type { CoreExports } from "../../src/core.js";
-import { Random } from "../../src/random.js";
+import type { CoreExports } from "../../src/core/exports.js";
+import { Random } from "../../src/threads/random.js";
 
 /** A deterministic generator of floats in [0, 1), so every cycle allocates alike. */
 export function prng(seed: number): () => number {

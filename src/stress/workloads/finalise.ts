@@ -34,13 +34,13 @@
 // `--inject unload-libraries-early` must therefore end in FAIL.
 
 import { readFileSync } from "node:fs";
-import { buildFile } from "../../core.js";
-import type { Block } from "../../block.js";
-import type { Custom } from "../../custom.js";
-import type { Weak } from "../../weak.js";
-import type { Library } from "../../library.js";
-import type { Random } from "../../random.js";
-import type { ShutdownReport } from "../../report.js";
+import { buildFile } from "../../core/load.js";
+import type { Block } from "../../heap/block.js";
+import type { Custom } from "../../final/custom.js";
+import type { Weak } from "../../final/weak.js";
+import type { Library } from "../../final/library.js";
+import type { Random } from "../../threads/random.js";
+import type { ShutdownReport } from "../../core/report.js";
 import type { Runtime } from "../../runtime.js";
 import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js";
 
@@ -56,7 +56,7 @@ const MAX_HANDLES = 48;
 /** Bytes payloads carry the id in their first ID_BYTES bytes, then a pattern. */
 const ID_BYTES = 4;
 const MAX_PATTERN_BYTES = 60;
-/** The smallest nursery: collections come often (NURSERY_MIN in src/options.ts). */
+/** The smallest nursery: collections come often (NURSERY_MIN in src/core/options.ts). */
 const NURSERY_BYTES = 64 << 10;
 
 const Op = {

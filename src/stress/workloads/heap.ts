@@ -35,17 +35,17 @@
 // The sanity checker runs after every collection, those the nursery filling
 // up starts included; its SanityError ends the cycle and fails the run.
 
-import { Block } from "../../block.js";
-import { INT_MAX, INT_MIN } from "../../values.js";
-import type { RuntimeOptions } from "../../options.js";
-import type { Random } from "../../random.js";
+import { Block } from "../../heap/block.js";
+import { INT_MAX, INT_MIN } from "../../heap/values.js";
+import type { RuntimeOptions } from "../../core/options.js";
+import type { Random } from "../../threads/random.js";
 import type { Runtime } from "../../runtime.js";
 import { compareGraph, generationOf, type ModelNode, type ModelValue, type RootedNode } from "../heap-graph.js";
 import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js";
 
 /** Mutator operations per cycle. */
 const OPERATIONS = 100;
-/** The smallest nursery the runtime allows (NURSERY_MIN in src/options.ts): collections come often. */
+/** The smallest nursery the runtime allows (NURSERY_MIN in src/core/options.ts): collections come often. */
 const NURSERY_BYTES = 64 << 10;
 /** Nursery → generation 0 → 1 → 2: three generations, so old-to-young stores also cross two old ones. */
 const GENERATIONS = 3;

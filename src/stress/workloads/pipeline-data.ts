@@ -11,7 +11,7 @@
 
 import { Readable } from "node:stream";
 import { createGunzip, gunzipSync, gzipSync } from "node:zlib";
-import type { Random } from "../../random.js";
+import type { Random } from "../../threads/random.js";
 
 /** Lines per chunk, as GHC #18919's program grouped them. */
 export const CHUNK_LINES = 1000;

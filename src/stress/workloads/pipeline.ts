@@ -15,9 +15,9 @@
 // Verified each cycle: every line was parsed exactly once (the ids), and the
 // consumer's lines equal the plain-JS reference, in order.
 
-import { BoundedChan } from "../../chan.js";
-import type { Block } from "../../block.js";
-import type { Random } from "../../random.js";
+import { BoundedChan } from "../../threads/chan.js";
+import type { Block } from "../../heap/block.js";
+import type { Random } from "../../threads/random.js";
 import { arrival, reseedChaos, type Runtime } from "../../runtime.js";
 import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js";
 import { filterChunk, gunzipChunks, makeSource, referenceOutput, type FilteredChunk, type PipelineSource } from "./pipeline-data.js";
@@ -67,7 +67,7 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
     let index = 0;
     // Each chunk's arrival from gunzip (libuv's thread pool) is a seeded
     // wake-up, so the seed fixes the interleaving: Note [Arrivals from
-    // outside] in src/scheduler.ts.
+    // outside] in src/threads/scheduler.ts.
     const texts = gunzipChunks(source.gz);
     try {
       for (let next = await arrival(rt, texts.next()); next.done !== true; next = await arrival(rt, texts.next())) {

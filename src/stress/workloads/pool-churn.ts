@@ -16,8 +16,8 @@
 // the end of the cycle, after every later allocation had its chance to
 // overwrite them. calloc'd blocks are checked for zeros before patterning.
 
-import type { CoreExports } from "../../core.js";
-import type { Random } from "../../random.js";
+import type { CoreExports } from "../../core/exports.js";
+import type { Random } from "../../threads/random.js";
 import { withCore } from "../../runtime.js";
 import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js";
 

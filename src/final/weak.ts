@@ -4,13 +4,13 @@
 // finalizer runs once, when a collection finds the key dead, at shutdown,
 // or at `w.finalize()`. The core's side: assembly/heap/weak.ts.
 
-import { ArgumentError, OutOfMemoryError } from "./errors.js";
-import { Handle, handleContext, handleSlot, type HeapContext } from "./handles.js";
-import { afterAllocation } from "./heap-poll.js";
-import { checkValue, decode, encode } from "./values.js";
+import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
+import { Handle, handleContext, handleSlot, type HeapContext } from "../heap/handles.js";
+import { afterAllocation } from "../heap/poll.js";
+import { checkValue, decode, encode } from "../heap/values.js";
 import { finalisersOf } from "./finalisers.js";
 import { functionEntry } from "./finalise.js";
-import { describe } from "./options.js";
+import { describe } from "../core/options.js";
 
 /** WEAK_NO_FINALISER in the core: the finaliser field holds index + 1. */
 const NO_FINALISER = 0;

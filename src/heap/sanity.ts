@@ -2,8 +2,9 @@
 // SanityError: the check's name, the object, its kind and generation, the
 // field and the target's generation.
 
-import { liftString, type CoreExports } from "./core.js";
-import { SanityError } from "./errors.js";
+import { liftString } from "../core/trap.js";
+import { type CoreExports } from "../core/exports.js";
+import { SanityError } from "../core/errors.js";
 import { kindName } from "./values.js";
 
 /** Check codes of assembly/failure.ts and assembly/sanity.ts, by name. */

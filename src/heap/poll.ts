@@ -3,11 +3,9 @@
 // blocks; finalise, finaliseLast and weak functions), and surface a
 // sanity verdict the collector recorded (option `sanity`) as a SanityError.
 
-import type { CoreExports } from "./core.js";
+import type { CoreExports } from "../core/exports.js";
 import type { HeapContext } from "./handles.js";
 import { sanityErrorFrom } from "./sanity.js";
-import { threadsOf } from "./threads.js";
-import { finalisersOf } from "./finalisers.js";
 
 const POLL_DEAD_HOSTREFS = 1;
 const POLL_FAILURE = 2;
@@ -19,13 +17,14 @@ const POLL_FINALISERS = 32;
 export function afterAllocation(context: HeapContext, core: CoreExports): void {
   const pending = core.heap_poll();
   if ((pending & (POLL_WOKEN | POLL_CHAOS)) !== 0) {
-    const threads = threadsOf(context);
-    if ((pending & POLL_WOKEN) !== 0) threads.drain(core);
-    if ((pending & POLL_CHAOS) !== 0) threads.armChaos(core);
+    // Threads and finalisers live above the heap (Note [The heap calls up through its context], handles.ts).
+    const events = context.events;
+    if ((pending & POLL_WOKEN) !== 0) events.threadsWoken(core);
+    if ((pending & POLL_CHAOS) !== 0) events.chaosFired(core);
   }
   if ((pending & POLL_DEAD_HOSTREFS) !== 0) drainDeadHostRefs(context, core);
   // Runs their finalisers now, after the collection (Note [The finaliser queue]).
-  if ((pending & (POLL_DEAD_CUSTOMS | POLL_FINALISERS)) !== 0) finalisersOf(context).afterCollection(core);
+  if ((pending & (POLL_DEAD_CUSTOMS | POLL_FINALISERS)) !== 0) context.events.finalisersDue(core);
   if ((pending & POLL_FAILURE) !== 0) throw sanityErrorFrom(core);
 }
 

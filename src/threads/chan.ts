@@ -34,13 +34,22 @@
 // waits (for the end, for an item, for a free slot); once it holds an end
 // and has nothing more to wait for, it completes.
 
-import { ArgumentError } from "./errors.js";
-import { describe } from "./options.js";
-import type { Block } from "./block.js";
+import { ArgumentError } from "../core/errors.js";
+import { describe } from "../core/options.js";
+import type { Block } from "../heap/block.js";
 import type { MVar } from "./mvar.js";
-import { contextOf, Runtime } from "./runtime.js";
+import { heapContextOf, isHeapOwner } from "../heap/handles.js";
 import { checkBlockingOptions, type BlockingOptions } from "./threads.js";
-import { checkValue } from "./values.js";
+import { checkValue } from "../heap/values.js";
+
+/**
+ * What a channel needs of its runtime: a `Runtime` (from Runtime.start()).
+ * Named by its shape, so that the threads, below the runtime, do not import it.
+ */
+export interface ChannelRuntime {
+  mvar<T>(...initial: [] | [T]): MVar<T>;
+  block(tag: number, fields?: readonly unknown[]): Block;
+}
 
 /** Tag of a Chan stream item block {value, next hole}. */
 const ITEM_TAG = 1;
@@ -49,11 +58,11 @@ const ITEM_NEXT = 1;
 
 /** An unbounded FIFO channel (GHC's Chan). */
 export class Chan<T> {
-  readonly #rt: Runtime;
+  readonly #rt: ChannelRuntime;
   readonly #readVar: MVar<MVar<Block>>;
   readonly #writeVar: MVar<MVar<Block>>;
 
-  constructor(rt: Runtime) {
+  constructor(rt: ChannelRuntime) {
     checkRuntime("Chan", rt);
     this.#rt = rt;
     const hole = rt.mvar<Block>();
@@ -142,12 +151,12 @@ export class Chan<T> {
 /** A FIFO channel holding at most `capacity` values; writers wait while it is full. */
 export class BoundedChan<T> {
   readonly capacity: number;
-  readonly #rt: Runtime;
+  readonly #rt: ChannelRuntime;
   readonly #slots: MVar<T>[];
   readonly #readPos: MVar<number>;
   readonly #writePos: MVar<number>;
 
-  constructor(rt: Runtime, capacity: number) {
+  constructor(rt: ChannelRuntime, capacity: number) {
     checkRuntime("BoundedChan", rt);
     if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1) {
       throw new ArgumentError(`BoundedChan: capacity must be a whole number of at least 1, got ${describe(capacity)}`);
@@ -207,7 +216,7 @@ export class BoundedChan<T> {
 }
 
 function checkRuntime(operation: string, rt: unknown): void {
-  if (!(rt instanceof Runtime)) throw new ArgumentError(`${operation}: expected a Runtime (from Runtime.start()), got ${describe(rt)}`);
+  if (!isHeapOwner(rt)) throw new ArgumentError(`${operation}: expected a Runtime (from Runtime.start()), got ${describe(rt)}`);
 }
 
 /**
@@ -216,8 +225,8 @@ function checkRuntime(operation: string, rt: unknown): void {
  * not fired. Throws (so the async caller rejects) with the operation's name;
  * returns the options for the MVar operations it waits in.
  */
-function admit(rt: Runtime, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
-  checkValue(contextOf(rt, operation), value, operation);
+function admit(rt: ChannelRuntime, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
+  checkValue(heapContextOf(rt, operation), value, operation);
   const signal = checkBlockingOptions(operation, options);
   if (signal?.aborted) throw signal.reason;
   return signal && { signal };

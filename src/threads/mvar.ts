@@ -4,11 +4,11 @@
 // return plain values. Code between two awaits is atomic with respect to
 // every other thread, since every operation is one synchronous core call.
 
-import { OutOfMemoryError, UnloadableError } from "./errors.js";
-import { Handle, handleSlot, type HeapContext } from "./handles.js";
-import { afterAllocation } from "./heap-poll.js";
+import { OutOfMemoryError, UnloadableError } from "../core/errors.js";
+import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
+import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
+import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
 const VALUE_NONE = (3 << 3) | 2;
@@ -310,5 +310,3 @@ export function newMVar<T>(context: HeapContext, operation: string, initial: [] 
   });
 }
 
-/** mvar_new's "out of heap" (NO_HANDLE in assembly/heap/handles.ts). */
-const NO_HANDLE = 0xffff_ffff;

@@ -13,9 +13,13 @@
 // runtime → ForeignHandleError. Slots are never touched once their context
 // has ended: the pool destroy already freed the table.
 
-import type { CoreExports } from "./core.js";
-import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "./errors.js";
+import type { CoreExports } from "../core/exports.js";
+import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "../core/errors.js";
+import { describe } from "../core/options.js";
 import { HostRefTable } from "./hostrefs.js";
+
+/** The core's "out of heap" where it would hand out a handle-table slot (NO_HANDLE in assembly/heap/handles.ts). */
+export const NO_HANDLE = 0xffff_ffff;
 
 /** Runs `body` against the runtime's live core (Runtime's trap guard). */
 export type CoreGuard = <T>(operation: string, body: (core: CoreExports) => T) => T;
@@ -24,6 +28,58 @@ export type CoreGuard = <T>(operation: string, body: (core: CoreExports) => T) =
 export interface HeapOwner {
   readonly id: number;
   readonly state: "running" | "shutdown" | "dead";
+}
+
+// Note [The heap calls up through its context]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The heap's host side (src/heap/) sits below the threads (src/threads/) and
+// the finalisers (src/final/), and imports neither: imports run one way
+// (docs/architecture.md). Yet two things the heap does need them. decode
+// must hand back an MVar, a Custom or a Weak for an object of that kind, and
+// a poll after a collection must wake the threads it woke and run the
+// finalisers it found due. The runtime, which sees every subsystem, passes
+// both down when it makes a cycle's HeapContext: the handle classes by kind
+// (HandleMakers) at construction, and the after-collection work (HeapEvents)
+// once the cycle's threads and finalisers exist. The heap calls them without
+// knowing what they are.
+
+/** The kinds of heap object that JS holds through a handle of their own class. */
+export type HandleKind = "block" | "mvar" | "custom" | "weak";
+
+/** Makes the handle of each kind (Block, MVar, Custom, Weak); the runtime supplies them. */
+export type HandleMakers = { readonly [kind in HandleKind]: (context: HeapContext, slot: number) => Handle };
+
+/** The work above the heap that a collection can make due. See Note [The heap calls up through its context]. */
+export interface HeapEvents {
+  /** The core woke blocked threads: settle their operations. */
+  threadsWoken(core: CoreExports): void;
+  /** The seeded chaos countdown fired: arm it again. */
+  chaosFired(core: CoreExports): void;
+  /** A collection found custom blocks dead or finalise functions due: run them. */
+  finalisersDue(core: CoreExports): void;
+}
+
+/** The heap context of each live runtime, found from the runtime itself (a channel's constructor). */
+const contextSources = new WeakMap<object, (operation: string) => HeapContext>();
+
+/** @internal A runtime makes itself known, with the way to reach its current cycle's context. */
+export function registerHeapOwner(owner: object, context: (operation: string) => HeapContext): void {
+  contextSources.set(owner, context);
+}
+
+/** @internal True when `owner` is a runtime (registered by registerHeapOwner). */
+export function isHeapOwner(owner: unknown): boolean {
+  return typeof owner === "object" && owner !== null && contextSources.has(owner);
+}
+
+/**
+ * @internal The heap context of runtime `owner`, checked live (ShutdownError,
+ * CoreTrapError as the runtime's own calls); ArgumentError if `owner` is not a runtime.
+ */
+export function heapContextOf(owner: unknown, operation: string): HeapContext {
+  const source = typeof owner === "object" && owner !== null ? contextSources.get(owner) : undefined;
+  if (source === undefined) throw new ArgumentError(`${operation}: expected a Runtime (from Runtime.start()), got ${describe(owner)}`);
+  return source(operation);
 }
 
 interface Held {
@@ -45,10 +101,32 @@ export class HeapContext {
   #scopes: Handle[][] = [];
   #reclaimed = 0;
 
-  constructor(owner: HeapOwner, guard: CoreGuard, maxHeap: number) {
+  /** What the subsystems above the heap do after a collection; see Note [The heap calls up through its context]. */
+  #events: HeapEvents | undefined;
+  readonly #makers: HandleMakers;
+
+  constructor(owner: HeapOwner, guard: CoreGuard, maxHeap: number, makers: HandleMakers) {
     this.owner = owner;
     this.#guard = guard;
     this.maxHeap = maxHeap;
+    this.#makers = makers;
+  }
+
+  /** @internal The runtime wires the threads and the finalisers in, once both exist. */
+  listen(events: HeapEvents): void {
+    this.#events = events;
+  }
+
+  /** @internal What to tell after a collection (afterAllocation, src/heap/poll.ts). */
+  get events(): HeapEvents {
+    const events = this.#events;
+    if (events === undefined) throw new Error("HeapContext.events: the runtime has not wired this cycle's threads and finalisers yet (Runtime #init does)");
+    return events;
+  }
+
+  /** @internal A new handle on the object in `slot`, of the class JS sees for its kind (decode). */
+  wrap(kind: HandleKind, slot: number): Handle {
+    return this.#makers[kind](this, slot);
   }
 
   /** Why this cycle's handles are stale, or undefined while it runs. */
@@ -127,7 +205,7 @@ let skipBackstop = false;
 /**
  * @internal Runs `make`; the handles it makes are not registered with the
  * backstop, because the caller frees every one of them itself, in a
- * `finally` (the values finalise functions receive, src/finalisers.ts): a
+ * `finally` (the values finalise functions receive, src/final/finalisers.ts): a
  * registration and unregistration per value would cost more than the rest.
  */
 export function withoutBackstop<T>(make: () => T): T {

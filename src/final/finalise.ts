@@ -2,12 +2,12 @@
 // on heap objects held by handles. The core keeps the registrations and finds
 // them due (assembly/heap/finalise.ts, Note [Finalisation in a collection]);
 // the host keeps the functions and runs them from the finaliser queue
-// (src/finalisers.ts). See docs/finalisers.md.
+// (src/final/finalisers.ts). See docs/finalisers.md.
 
-import { ArgumentError } from "./errors.js";
-import { Handle, handleSlot, type HeapContext } from "./handles.js";
+import { ArgumentError } from "../core/errors.js";
+import { Handle, handleSlot, type HeapContext } from "../heap/handles.js";
 import { finalisersOf, type FunctionEntry, type FunctionKind } from "./finalisers.js";
-import { describe } from "./options.js";
+import { describe } from "../core/options.js";
 
 /**
  * The table entry of each function, per kind, made once: a program passing

@@ -9,7 +9,7 @@
 // The core never calls host code from inside a collection. A collection moves
 // the dead custom blocks' records to its dead queue (assembly/heap/custom.ts);
 // after the core call that collected returns, the host drains them into this
-// queue (heap-poll.ts) and runs it to the end; so do the finalise,
+// queue (src/heap/poll.ts) and runs it to the end; so do the finalise,
 // finaliseLast and weak functions a collection found due (Note [Finaliser
 // order], assembly/heap/finalise.ts), drained before the custom blocks. The
 // queue never nests: a finaliser that causes more work (a collection, a new
@@ -46,10 +46,11 @@
 // handle f kept past its return would keep v alive at the whim of V8's
 // collector, so it is stale instead (StaleHandleError 'freed').
 
-import type { CoreExports } from "./core.js";
-import { CoreTrapError, FinaliserError, type FinaliserPhase } from "./errors.js";
-import { Handle, withoutBackstop, type HeapContext } from "./handles.js";
-import { decode } from "./values.js";
+import type { CoreExports } from "../core/exports.js";
+import { CoreTrapError, FinaliserError } from "../core/errors.js";
+import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
+import { Handle, withoutBackstop, type HeapContext } from "../heap/handles.js";
+import { decode } from "../heap/values.js";
 import { unloadLibrary, type Library } from "./library.js";
 
 /** A custom block's finaliser as the table keeps it. */
@@ -70,34 +71,6 @@ export interface FunctionEntry {
   readonly name: string;
   /** Runs it; `value` only for `finalise` (Note [The value a finalise function receives]). */
   readonly run: (value?: unknown) => void;
-}
-
-/** What the ShutdownReport lists about one finaliser that threw. Plain data. */
-export interface FinaliserFailure {
-  readonly phase: FinaliserPhase;
-  readonly finaliser: string;
-  /** The error's name and message. */
-  readonly message: string;
-}
-
-/** Finaliser figures of a running runtime (`stats().finalisers`). */
-export interface FinaliserStats {
-  /** Custom blocks made this cycle. */
-  readonly customCreated: number;
-  /** Custom block finalisers run this cycle (after collections and at shutdown). */
-  readonly customFinalised: number;
-  /** Custom blocks not finalised yet: alive, or dead and waiting in a queue. */
-  readonly customPending: number;
-  /** finalise / finaliseLast registrations and weak finalisers made this cycle. */
-  readonly functionsRegistered: number;
-  /** Of those, how many have run. */
-  readonly functionsRun: number;
-  /** Of those, how many wait: registered and not due yet, or due and not run yet. */
-  readonly functionsPending: number;
-  /** Libraries loaded and not yet unloaded. */
-  readonly libraries: number;
-  /** Finalisers that threw this cycle. */
-  readonly errors: number;
 }
 
 /** The host's shutdown steps, counted for the ShutdownReport. */

@@ -48,8 +48,8 @@
 //               └─────┴─────┴─────┴─────┘
 //   later       turn t+1 → [fn, arg, …]   turn t+3 → [fn, arg, …]   …
 
-import { ArgumentError } from "./errors.js";
-import { describe } from "./options.js";
+import { ArgumentError } from "../core/errors.js";
+import { describe } from "../core/options.js";
 import { Random } from "./random.js";
 
 /** A resume function: settles one thread's promise with `arg`. */

@@ -4,9 +4,9 @@
 // step (0), rejecting blocked operations, is the scheduler's (runtime.ts runs
 // it first).
 
-import type { CoreExports } from "./core.js";
+import type { CoreExports } from "../core/exports.js";
 import type { Finalisers } from "./finalisers.js";
-import { hostFaultOn } from "./faults.js";
+import { hostFaultOn } from "../core/faults.js";
 
 /** What the host's steps did, for the ShutdownReport. */
 export interface ExitSteps {

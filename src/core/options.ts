@@ -1,7 +1,7 @@
 // Runtime.start's options: defaults, and validation that says what was wrong.
 
 import { ArgumentError, type FinaliserError } from "./errors.js";
-import type { CoreBuild } from "./core.js";
+import type { CoreBuild } from "./exports.js";
 
 export interface RuntimeOptions {
   /**

@@ -1,8 +1,7 @@
 // What a runtime reports about itself: stats() while it runs and the
-// ShutdownReport when a cycle ends. Plain data, safe to JSON.stringify.
+// ShutdownReport when a cycle ends. Plain data, safe to JSON.stringify; types
+// only, so every subsystem can name them without importing another.
 
-import type { HeapStats } from "./heap-stats.js";
-import type { FinaliserFailure, FinaliserStats } from "./finalisers.js";
 
 /** Counters of the allocator ring. */
 export interface PoolStats {
@@ -76,4 +75,79 @@ export interface ShutdownReport {
   readonly finaliserFailures: readonly FinaliserFailure[];
   /** Set when the runtime died from a core trap rather than shutting down. */
   readonly trap?: string;
+}
+
+/** One generation (0 is the aging generation the nursery's survivors enter). */
+export interface GenerationStats {
+  readonly generation: number;
+  /** Bytes of the objects in it (copied or allocated there since it was last collected). */
+  readonly bytes: number;
+  /** Objects in it. */
+  readonly objects: number;
+  /** Pool bytes its chunks take. */
+  readonly chunkBytes: number;
+  /** Collections that included it. */
+  readonly collections: number;
+  /** Entries on its remembered set (always 0 for generation 0). */
+  readonly rememberedSet: number;
+}
+
+/** Pause times, ms. Percentiles are within 1/16 (bucket upper bounds). */
+export interface PauseStats {
+  readonly count: number;
+  readonly p50Ms: number;
+  readonly p99Ms: number;
+}
+
+export interface HeapStats {
+  /**
+   * `promotedInPlace`: minor collections that stopped copying after 1/8 of the
+   * nursery and made the rest of it part of generation 1 where it lay
+   * (docs/heap.md, "Promoting the nursery in place").
+   */
+  readonly nursery: { readonly size: number; readonly used: number; readonly promotedInPlace: number };
+  readonly generations: readonly GenerationStats[];
+  readonly collections: { readonly total: number; readonly minor: number; readonly major: number };
+  readonly pauses: PauseStats & {
+    readonly lastMs: number;
+    readonly maxMs: number;
+    readonly totalMs: number;
+    readonly minor: PauseStats;
+    readonly major: PauseStats;
+  };
+  /** Handle-table slots held by JS; `reclaimedByFinalizer` were never freed by their owner. */
+  readonly handles: { readonly live: number; readonly capacity: number; readonly reclaimedByFinalizer: number };
+  /** Host references: values held for the heap, and released so far this cycle. */
+  readonly hostRefs: { readonly live: number; readonly released: number };
+}
+
+/** When a finaliser ran: after a collection, at shutdown, or from `w.finalize()`. */
+export type FinaliserPhase = "collection" | "shutdown" | "finalize";
+
+/** What the ShutdownReport lists about one finaliser that threw. Plain data. */
+export interface FinaliserFailure {
+  readonly phase: FinaliserPhase;
+  readonly finaliser: string;
+  /** The error's name and message. */
+  readonly message: string;
+}
+
+/** Finaliser figures of a running runtime (`stats().finalisers`). */
+export interface FinaliserStats {
+  /** Custom blocks made this cycle. */
+  readonly customCreated: number;
+  /** Custom block finalisers run this cycle (after collections and at shutdown). */
+  readonly customFinalised: number;
+  /** Custom blocks not finalised yet: alive, or dead and waiting in a queue. */
+  readonly customPending: number;
+  /** finalise / finaliseLast registrations and weak finalisers made this cycle. */
+  readonly functionsRegistered: number;
+  /** Of those, how many have run. */
+  readonly functionsRun: number;
+  /** Of those, how many wait: registered and not due yet, or due and not run yet. */
+  readonly functionsPending: number;
+  /** Libraries loaded and not yet unloaded. */
+  readonly libraries: number;
+  /** Finalisers that threw this cycle. */
+  readonly errors: number;
 }

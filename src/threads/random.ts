@@ -20,8 +20,8 @@
 // incomplete run of n values. At most half the draws are rejected (n ≤ 2^32),
 // so the expected cost is under two draws.
 
-import { ArgumentError } from "./errors.js";
-import { describe } from "./options.js";
+import { ArgumentError } from "../core/errors.js";
+import { describe } from "../core/options.js";
 
 /** 2^32, as a number: the count of distinct nextU32() results. */
 const TWO_POW_32 = 2 ** 32;

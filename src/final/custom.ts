@@ -1,17 +1,17 @@
 // Custom blocks on the host: `rt.custom(payload, finaliser)` makes a heap
 // object holding an opaque payload (an integer, or bytes) and the index of
-// its finaliser in the cycle's table (src/finalisers.ts); the finaliser is a
-// host function or a library export (src/library.ts), run exactly once, when
+// its finaliser in the cycle's table (src/final/finalisers.ts); the finaliser is a
+// host function or a library export (src/final/library.ts), run exactly once, when
 // a collection finds the block dead or at shutdown. See docs/finalisers.md
 // and assembly/heap/custom.ts.
 
-import type { CoreExports } from "./core.js";
-import { ArgumentError, LibraryError, OutOfMemoryError } from "./errors.js";
-import { Handle, handleContext, handleSlot, type HeapContext } from "./handles.js";
-import { afterAllocation } from "./heap-poll.js";
+import type { CoreExports } from "../core/exports.js";
+import { ArgumentError, LibraryError, OutOfMemoryError } from "../core/errors.js";
+import { Handle, handleContext, handleSlot, type HeapContext } from "../heap/handles.js";
+import { afterAllocation } from "../heap/poll.js";
 import { CUSTOM_BYTES, finalisersOf, type CustomEntry } from "./finalisers.js";
 import { LibraryFinaliser, runLibraryFinaliser } from "./library.js";
-import { describe } from "./options.js";
+import { describe } from "../core/options.js";
 
 /** What a custom block can be finalised by. */
 export type CustomFinaliser = ((payload: number | Uint8Array) => void) | LibraryFinaliser;

@@ -8,13 +8,9 @@
 //   anything else but undefined               → a host reference, released when its object dies
 //   undefined                                 → refused (UnrepresentableValueError)
 
-import type { CoreExports } from "./core.js";
-import { OutOfMemoryError, UnrepresentableValueError } from "./errors.js";
+import type { CoreExports } from "../core/exports.js";
+import { OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
 import { Handle, handleSlot, type HeapContext } from "./handles.js";
-import { Block } from "./block.js";
-import { MVar } from "./mvar.js";
-import { Custom } from "./custom.js";
-import { Weak } from "./weak.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -126,7 +122,7 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   const kind = core.heap_kind(word);
   switch (kind) {
     case Kind.block:
-      return new Block(context, core.handle_new(word) >>> 0);
+      return context.wrap("block", core.handle_new(word) >>> 0);
     case Kind.float:
       return core.heap_float_value(word);
     case Kind.string:
@@ -134,13 +130,13 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
     case Kind.bytes:
       return new Uint8Array(core.memory.buffer, core.heap_payload(word) >>> 0, core.heap_length(word) >>> 0).slice();
     case Kind.mvar:
-      return new MVar(context, core.handle_new(word) >>> 0);
+      return context.wrap("mvar", core.handle_new(word) >>> 0);
     case Kind.hostref:
       return context.hostRefs.get(core.heap_hostref_index(word) >>> 0);
     case Kind.custom:
-      return new Custom(context, core.handle_new(word) >>> 0);
+      return context.wrap("custom", core.handle_new(word) >>> 0);
     case Kind.weak:
-      return new Weak(context, core.handle_new(word) >>> 0);
+      return context.wrap("weak", core.handle_new(word) >>> 0);
   }
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }

@@ -2,6 +2,8 @@
 // so callers (and tests) can tell failures apart without parsing messages, and
 // each message says what went wrong and what to do about it.
 
+import type { FinaliserPhase, ShutdownReport } from "./report.js";
+
 /** Base class of every error thrown by unloadable. */
 export class UnloadableError extends Error {
   /** Stable identifier of the failure, e.g. `ERR_SHUTDOWN`. */
@@ -166,17 +168,15 @@ export class BlockedIndefinitelyError extends UnloadableError {
  * gone all the same; `report` has the figures.
  */
 export class LeakError extends UnloadableError {
-  readonly report: import("./report.js").ShutdownReport;
+  readonly report: ShutdownReport;
 
-  constructor(report: import("./report.js").ShutdownReport) {
+  constructor(report: ShutdownReport) {
     super("ERR_LEAK", `shutdown: ${report.leakedBlocks} block(s) / ${report.leakedBytes} byte(s) were still outstanding after the pool was destroyed: they escaped the allocator ring`);
     this.report = report;
   }
 }
 
 /** When a finaliser ran: after a collection found its value dead, or at shutdown. */
-/** When a finaliser ran: after a collection, at shutdown, or from `w.finalize()`. */
-export type FinaliserPhase = "collection" | "shutdown" | "finalize";
 
 /**
  * A finaliser threw (or trapped, for a library export). The error is

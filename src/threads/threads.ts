@@ -25,14 +25,14 @@
 // is let go while threads are blocked (free(), or V8 collecting the MVar
 // object): one major collection, in a later turn, however many MVars go.
 
-import type { CoreExports } from "./core.js";
-import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "./errors.js";
-import { describe } from "./options.js";
-import type { HeapContext } from "./handles.js";
+import type { CoreExports } from "../core/exports.js";
+import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "../core/errors.js";
+import { describe } from "../core/options.js";
+import type { HeapContext } from "../heap/handles.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
-import { decode, intOfWord, isIntWord } from "./values.js";
-import { afterAllocation } from "./heap-poll.js";
+import { decode, intOfWord, isIntWord } from "../heap/values.js";
+import { afterAllocation } from "../heap/poll.js";
 
 /** Wake-list triple layout (WAKE_* in assembly/mvar.ts), u32 words. */
 const WAKE_WORDS = 3;
@@ -276,7 +276,7 @@ export class Threads {
   /**
    * Hands every thread the core woke since the last drain to the scheduler,
    * in the order they were woken. Called after every core call that may have
-   * woken or collected (heap-poll.ts).
+   * woken or collected (src/heap/poll.ts).
    */
   drain(core: CoreExports): void {
     const n = core.mvar_woken_length() >>> 0;

@@ -1,5 +1,5 @@
 // Libraries: wasm modules a runtime instantiates on its own behalf, whose
-// exports can be custom-block finalisers (src/custom.ts). After the shared
+// exports can be custom-block finalisers (src/final/custom.ts). After the shared
 // libraries OCaml's runtime loads for a bytecode program, and the compromise
 // its "unloadable runtime" discussion (PR #71) settled on.
 //
@@ -17,8 +17,8 @@
 // `call` returns what the export returns, and the library can import
 // whatever the host gives it.
 
-import { ArgumentError, LibraryError } from "./errors.js";
-import { describe, refuseUnknownKeys } from "./options.js";
+import { ArgumentError, LibraryError } from "../core/errors.js";
+import { describe, refuseUnknownKeys } from "../core/options.js";
 
 /** What `rt.loadLibrary` accepts: the module's bytes, or a compiled module. */
 export type LibrarySource = Uint8Array | ArrayBuffer | WebAssembly.Module;
@@ -162,7 +162,7 @@ export function runLibraryFinaliser(library: Library, name: string, payload: num
 // Note [Synchronous instantiation]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // A library is compiled and instantiated with the synchronous constructors,
-// as the core is (src/core.ts), although loadLibrary returns a promise (so
+// as the core is (src/core/load.ts), although loadLibrary returns a promise (so
 // that a later version may compile large modules off the main thread). Seen
 // on Node 20.20 / V8 11.3: a stress run awaiting `WebAssembly.instantiate`
 // for thousands of short-lived library instances stalled for minutes, the

@@ -1,11 +1,11 @@
 // Block: a handle on a heap block of fields with a small tag. get/set cross
-// values as src/values.ts describes; set goes through the write barrier.
+// values as src/heap/values.ts describes; set goes through the write barrier.
 
-import { describe } from "./options.js";
-import { ArgumentError } from "./errors.js";
-import { Handle, handleContext, handleSlot } from "./handles.js";
+import { describe } from "../core/options.js";
+import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
+import { Handle, handleContext, handleSlot, NO_HANDLE, type HeapContext } from "./handles.js";
 import { checkValue, decode, encode } from "./values.js";
-import { afterAllocation } from "./heap-poll.js";
+import { afterAllocation } from "./poll.js";
 
 /** A heap block of fields. Free it (or use `using`, or rt.scope) when done. */
 export class Block extends Handle {
@@ -47,6 +47,38 @@ export class Block extends Handle {
       }
     });
   }
+}
+
+/** Largest block tag (TAG_MAX in assembly/heap/layout.ts). */
+const BLOCK_TAG_MAX = 255;
+/** Most fields rt.block accepts (maxLengthFor(KIND_BLOCK) in the core). */
+const BLOCK_FIELDS_MAX = 2 ** 28;
+
+/** rt.block: a new block with `tag` and `fields`, every field checked before anything is allocated. */
+export function newBlock(context: HeapContext, tag: number, fields: readonly unknown[]): Block {
+  if (typeof tag !== "number" || !Number.isInteger(tag) || tag < 0 || tag > BLOCK_TAG_MAX) {
+    throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${describe(tag)}`);
+  }
+  if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
+  if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
+  for (const value of fields) checkValue(context, value, "Runtime.block");
+  return context.run("Runtime.block", (core) => {
+    const slot = core.heap_block_new(tag, fields.length) >>> 0;
+    if (slot === NO_HANDLE) {
+      afterAllocation(context, core);
+      throw new OutOfMemoryError("Runtime.block", `a block of ${fields.length} fields`, context.maxHeap);
+    }
+    const block = new Block(context, slot);
+    try {
+      for (let i = 0; i < fields.length; i++) core.heap_set(slot, i, encode(context, core, fields[i], "Runtime.block"));
+    } catch (thrown) {
+      block.free();
+      throw thrown;
+    } finally {
+      afterAllocation(context, core);
+    }
+    return block;
+  });
 }
 
 function checkIndex(operation: string, i: unknown, length: number): asserts i is number {

@@ -13,9 +13,9 @@
 // Runtimes are tracked strongly from start to their end only while the
 // switch is on; off, nothing is tracked and nothing is checked.
 
-import { LeakError, ShutdownCheckError } from "./errors.js";
+import { LeakError, ShutdownCheckError } from "../core/errors.js";
 import type { Finalisers } from "./finalisers.js";
-import type { ShutdownReport } from "./report.js";
+import type { ShutdownReport } from "../core/report.js";
 
 /** The environment variable that turns the check on ("1"). */
 export const SHUTDOWN_CHECK_ENV = "UNLOADABLE_SHUTDOWN_CHECK";

@@ -1,0 +1,34 @@
+// How the core fails as the host sees it: its `abort` import unwinds as a
+// CoreAbort, and whatever a core call threw becomes a CoreTrapError. Also the
+// reader for the core's own strings (trap and checker messages).
+
+import { CoreTrapError } from "./errors.js";
+
+/** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
+export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+  ptr >>>= 0;
+  if (ptr === 0) return "";
+  const buffer = memory.buffer;
+  if (ptr < 4 || ptr > buffer.byteLength) return `<string at 0x${ptr.toString(16)} outside memory>`;
+  const byteLength = new Uint32Array(buffer, ptr - 4, 1)[0]!;
+  const length = Math.min(byteLength, buffer.byteLength - ptr) >>> 1;
+  return String.fromCharCode(...new Uint16Array(buffer, ptr, Math.min(length, 4096)));
+}
+
+/**
+ * Thrown from inside the `abort` import: unwinds the wasm stack back to the
+ * host, where the runtime turns it into a CoreTrapError and discards itself.
+ */
+export class CoreAbort extends Error {
+  constructor(readonly trap: string) {
+    super(trap);
+  }
+}
+
+/** Turns whatever a core call threw into the error the host reports. */
+export function trapFrom(operation: string, thrown: unknown): CoreTrapError {
+  if (thrown instanceof CoreAbort) return new CoreTrapError(operation, thrown.trap);
+  if (thrown instanceof WebAssembly.RuntimeError) return new CoreTrapError(operation, thrown.message, { cause: thrown });
+  if (thrown instanceof RangeError) return new CoreTrapError(operation, `${thrown.message} (wasm stack exhausted?)`, { cause: thrown });
+  return new CoreTrapError(operation, String(thrown), { cause: thrown });
+}

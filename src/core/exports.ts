@@ -119,7 +119,7 @@ export interface CoreExports {
   root_depth(): number;
   sanity_check(): number;
 
-  // MVars and their blocked threads (assembly/mvar.ts).
+  // MVars and their blocked threads (assembly/mvar/).
   mvar_new(value: number): number;
   mvar_take(slot: number): number;
   mvar_read(slot: number): number;

@@ -6,8 +6,12 @@ import * as pool from "./pool";
 import * as lifecycle from "./lifecycle";
 import * as faults from "./faults";
 import * as failure from "./failure";
+import { ABI_VERSION } from "./abi";
 import * as bench from "./bench";
 import * as benchHeap from "./bench-heap";
+
+// ── the ABI's version: the host refuses a plugin built on another (abi.ts) ──
+export function abi_version(): u32 { return ABI_VERSION; }
 
 // ── lifecycle ──
 export function rt_init(): i32 { return lifecycle.init(); }

@@ -239,3 +239,14 @@ export class ShutdownCheckError extends UnloadableError {
     this.problems = problems;
   }
 }
+
+/**
+ * A plugin module was refused: it is not built on the unloadable core, is
+ * built on another version of it, or a plugin call named no export of its
+ * own (docs/plugins.md).
+ */
+export class PluginError extends UnloadableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_PLUGIN", message, options);
+  }
+}

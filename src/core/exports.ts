@@ -7,6 +7,8 @@
  */
 export interface CoreExports {
   readonly memory: WebAssembly.Memory;
+  /** ABI_VERSION (assembly/abi.ts): the host refuses a plugin built on another. */
+  abi_version(): number;
   rt_init(): number;
   rt_exit(): number;
   rt_reset(): void;

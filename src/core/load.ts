@@ -6,7 +6,7 @@ import { existsSync, readFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import type { CoreBuild, CoreExports } from "./exports.js";
-import { CoreAbort, liftString } from "./trap.js";
+import { coreImports } from "./trap.js";
 
 const wasmFile: Record<CoreBuild, string> = {
   release: "unloadable.wasm",
@@ -47,20 +47,9 @@ export function coreModule(build: CoreBuild = "release"): WebAssembly.Module {
 
 /** A fresh instance of the core. */
 export function instantiateCore(build: CoreBuild = "release"): CoreExports {
-  let memory: WebAssembly.Memory | undefined;
-  const imports = {
-    env: {
-      abort(message: number, file: number, line: number, column: number): never {
-        const text = memory === undefined ? "abort before start" : liftString(memory, message);
-        const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
-        throw new CoreAbort(text + where);
-      },
-      // The collector's clock, for pause times (assembly/heap/collect.ts).
-      now: (): number => performance.now(),
-    },
-  };
+  const { imports, attach } = coreImports();
   const instance = new WebAssembly.Instance(coreModule(build), imports);
   const exports = instance.exports as unknown as CoreExports;
-  memory = exports.memory;
+  attach(exports.memory);
   return exports;
 }

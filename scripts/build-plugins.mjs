@@ -9,6 +9,8 @@ import { dirname } from "node:path";
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
   ["test/plugins/api-ops.ts", "build/plugins/api-ops.wasm", []],
+  // Not a plugin: a bare module, for the harness's test of modules without the core.
+  ["test/plugins/bare.ts", "build/plugins/bare.wasm", []],
 ];
 
 const only = process.argv.slice(2);

@@ -26,6 +26,7 @@
 // (scavenge.ts). Major collections start them over. sanity.ts re-checks it.
 
 import { VEC_BYTES, VEC_ALIGN, vecLength, vecCapacity, vecGet, vecSet, vecPush, vecReserve, vecTruncate, vecReset } from "./heap/vec";
+import { coreEnter, coreLeave } from "./core-depth";
 import { faultOn, FAULT_BARRIER_SKIP_YOUNG } from "./faults";
 import { inNursery } from "./heap/nursery";
 import {
@@ -69,7 +70,9 @@ function barrierRecord(obj: usize, g: i32, value: u32): void {
   // Fault injection (docs/faults.md): forget stores that create an
   // old-to-young pointer, the bug class sanity.ts exists to catch.
   if (faultOn(FAULT_BARRIER_SKIP_YOUNG) && pointsYounger(value, g)) return;
+  coreEnter(); // Note [Overflow inside or outside the core]: REMEMBERED is set before the push
   remember(obj, g);
+  coreLeave();
 }
 
 @inline function pointsYounger(value: u32, g: i32): bool {

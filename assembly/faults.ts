@@ -27,6 +27,12 @@
  *  checker's heap walk must report one. Test only. */
 @inline export const FAULT_PROMOTE_KEEP_STUBS: u32 = 1 << 5;
 
+/** The sanity checker also walks every handle's list by recursion
+ *  (sanity.ts), over data, as the core never may; the small-stack test run
+ *  (vitest.small-stack.config.ts) must report it as a StackOverflowError
+ *  naming the checker's frames. Test only. */
+@inline export const FAULT_SANITY_RECURSE: u32 = 1 << 6;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

@@ -5,6 +5,7 @@
 import * as pool from "./pool";
 import * as lifecycle from "./lifecycle";
 import * as faults from "./faults";
+import * as coreDepth from "./core-depth";
 import * as failure from "./failure";
 import { ABI_VERSION } from "./abi";
 import * as bench from "./bench";
@@ -20,6 +21,8 @@ export function rt_reset(): void { lifecycle.resetAfterShutdown(); }
 export function rt_refcount(): i32 { return lifecycle.refcountOf(); }
 export function rt_cycles(): u32 { return lifecycle.cyclesOf(); }
 export function memory_pages(): i32 { return memory.size(); }
+/** Core operations running; after a stack overflow, 0 means it struck outside them (Note [Overflow inside or outside the core]). */
+export function core_depth(): u32 { return coreDepth.coreDepth(); }
 
 // ── allocator ring ──
 export function pool_create(): void { pool.poolCreate(); }
@@ -153,6 +156,9 @@ export function hostref_dead_length(): u32 { return heapHostrefs.hostrefsDeadLen
 export function hostref_dead_queue(): usize { return heapHostrefs.hostrefsDeadQueue(); }
 export function hostref_dead_clear(): void { heapHostrefs.hostrefsDeadClear(); }
 export function root_depth(): u32 { return heapRoots.rootDepth(); }
+/** After a stack overflow outside the core: the root stack back at the call's depth, a loaned Hp back (1 when it was loaned). */
+export function root_truncate(depth: u32): void { heapRoots.rootTruncate(depth); }
+export function heap_reclaim_hp(): bool { return heapNursery.nurseryReclaimHp(); }
 export function sanity_check(): bool { return sanity.sanityCheck(); }
 export function test_build_list(n: u32): u32 { return heapOps.testBuildList(n); }
 export function test_check_list(slot: u32): f64 { return heapOps.testCheckList(slot); }

@@ -52,6 +52,7 @@
 // (Note [Restart fixpoint], src/stress/checks.ts).
 
 import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } from "./pool";
+import { coreDepthReset } from "./core-depth";
 import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
 import { recordFailure, clearFailure, CHECK_LIFECYCLE } from "./failure";
 import { heapStartup, heapReset } from "./heap/collect";
@@ -94,6 +95,7 @@ export function unfinalisedCustomsAtExit(): u32 { return unfinalisedAtExit; }
 
 function startup(): void {
   clearFailure();
+  coreDepthReset();
   poolCreate();
   if (faultOn(FAULT_POOL_LEAK)) poolEscapeBlock(POOL_LEAK_BYTES);
   // The heap as heap_configure set it up; the nursery itself comes with the

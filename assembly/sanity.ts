@@ -33,6 +33,8 @@
 // change the pool counters it checks.
 
 import { poolInvariantCheck } from "./pool";
+import { coreEnter, coreLeave } from "./core-depth";
+import { faultOn, FAULT_SANITY_RECURSE } from "./faults";
 import { recordFailure, hex, CHECK_FIRST_HEAP } from "./failure";
 import { remsetLength, remsetAt } from "./barrier";
 import { nurseryStart, nurseryTop } from "./heap/nursery";
@@ -138,6 +140,16 @@ function report(check: u32, rule: string, obj: usize, field: i32, target: i32): 
 
 /** Runs every check; true, or false with the first failure recorded. */
 export function sanityCheck(): bool {
+  coreEnter(); // Note [Overflow inside or outside the core] (core-depth.ts): the bitmaps
+  let passed = sanityCheckCounted();
+  coreLeave();
+  return passed;
+}
+
+function sanityCheckCounted(): bool {
+  // Fault injection (docs/faults.md): a walk that recurses over data, what
+  // the core must never do; the small-stack test run must catch it.
+  if (faultOn(FAULT_SANITY_RECURSE)) checkHandleListsRecursively();
   ok = true;
   if (!poolInvariantCheck()) return false;
   memoryEnd = <usize>memory.size() << 16;
@@ -288,6 +300,19 @@ function checkHandles(): bool {
   }
   if (free != used - live) return report(CHECK_HEAP_HANDLES, "the free list holds " + free.toString() + " slots but " + (used - live).toString() + " are free", 0, -1, NO_GEN);
   return true;
+}
+
+/** FAULT_SANITY_RECURSE only: follows field 1 of every handle's block, recursively. */
+function checkHandleListsRecursively(): void {
+  for (let i: u32 = 0, used = handlesUsed(); i < used; i++) {
+    let w = handleWord(i);
+    if (!isFreeWord(w)) checkListRecursively(w);
+  }
+}
+
+function checkListRecursively(v: u32): u32 {
+  if (!isPointer(v) || v == 0 || kindOfInfo(infoOf(<usize>v)) != KIND_BLOCK || lengthOf(<usize>v) < 2) return 0;
+  return checkListRecursively(fieldOf(<usize>v, 1)) + 1;
 }
 
 function checkRoots(): bool {

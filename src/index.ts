@@ -35,5 +35,6 @@ export {
   ShutdownCheckError,
   BlockedIndefinitelyError,
   PluginError,
+  StackOverflowError,
 } from "./core/errors.js";
-export type { SanityDetail, StaleReason } from "./core/errors.js";
+export type { SanityDetail, StaleReason, StackOverflowOutcome, StackOverflowTrace } from "./core/errors.js";

@@ -3,8 +3,9 @@
 import { CoreFault, type CoreExports } from "./core/exports.js";
 import { instantiateCore } from "./core/load.js";
 import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, type PluginView } from "./core/plugin.js";
-import { liftString, trapFrom } from "./core/trap.js";
-import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
+import { liftString, overflowTrap, trapFrom } from "./core/trap.js";
+import { isStackOverflow, readOverflow, withDeepStackTraces } from "./core/stack-overflow.js";
+import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, StackOverflowError, UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
 import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
 import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
@@ -285,13 +286,41 @@ export class Runtime {
     for (const arg of args) {
       if (typeof arg !== "number" && typeof arg !== "bigint") throw new ArgumentError(`Runtime.call: ${name}'s arguments must be numbers (or bigints for i64), got ${describe(arg)}; heap objects cross as rt.slotOf(handle), strings through rt.plugin.loader`);
     }
-    return this.#guard(`Runtime.call(${name})`, (core) => {
+    const operation = `Runtime.call(${name})`;
+    return this.#guard(operation, (core) => {
+      const rootDepth = core.root_depth();
+      let broken = false;
       try {
-        return fn(...args);
+        return withDeepStackTraces(() => fn(...args));
+      } catch (thrown) {
+        if (!isStackOverflow(thrown)) throw thrown;
+        broken = true;
+        throw this.#afterOverflow(core, operation, thrown, rootDepth);
       } finally {
-        afterAllocation(context, core);
+        if (!broken) afterAllocation(context, core);
       }
     });
+  }
+
+  /**
+   * A stack overflow cut a plugin call off. Outside every core operation the
+   * heap is whole: the root stack goes back to its depth at the call's
+   * entry, a loaned Hp back to where it was taken (proved harmless by the
+   * sanity checker), and the runtime lives on. Inside one it is discarded
+   * (Note [Overflow inside or outside the core], assembly/core-depth.ts).
+   */
+  #afterOverflow(core: CoreExports, operation: string, thrown: RangeError, rootDepth: number): UnloadableError {
+    if (core.core_depth() !== 0) return overflowTrap(operation, thrown, "core");
+    if (core.root_depth() >= rootDepth) core.root_truncate(rootDepth);
+    const hpWasHeld = core.heap_reclaim_hp() !== 0;
+    if (hpWasHeld || this.#options.sanity) {
+      core.failure_clear();
+      if (!core.pool_check() || !core.sanity_check()) return overflowTrap(operation, thrown, "heap");
+    }
+    const error = new StackOverflowError(operation, readOverflow(thrown), "intact", { cause: thrown });
+    // What the call made due before it overflowed (woken threads, finalisers) still happens.
+    afterAllocation(this.#context(operation), core);
+    return error;
   }
 
   /**

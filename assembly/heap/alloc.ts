@@ -12,6 +12,7 @@
 // pointer in a local instead (Note [Hp in a local], nursery.ts): hpCheck is its
 // heap check, hpRefill its slow path, initBlock2 writes a two-field block.
 
+import { coreEnter, coreLeave } from "../core-depth";
 import {
   nurseryAlloc, nurserySize, nurseryExists, nurseryCreate, nurseryClose, nurseryHp, nurserySetHp,
   nurseryCheckNotLoaned,
@@ -43,7 +44,15 @@ export function allocObject(kind: u32, tag: u32, length: u32): usize {
   return p;
 }
 
+/** Counted as a core operation: Note [Overflow inside or outside the core] (core-depth.ts). */
 function allocSlow(size: usize): usize {
+  coreEnter();
+  let p = allocSlowCounted(size);
+  coreLeave();
+  return p;
+}
+
+function allocSlowCounted(size: usize): usize {
   // A loaned Hp parks the nursery full, so every path of every allocator
   // comes here: Note [Hp in a local].
   nurseryCheckNotLoaned("allocObject");

@@ -32,6 +32,7 @@
 //      re-check every invariant.
 
 import { mutatorFinalisersReset } from "./mutator-finalisers";
+import { coreEnter, coreLeave } from "../core-depth";
 import { poolBytes, poolLimit } from "../pool";
 import { fail, failureCheck, CHECK_NONE } from "../failure";
 import { remsetTruncate, remsetsReset } from "../barrier";
@@ -144,6 +145,12 @@ export function noteLargeAllocation(bytes: usize): usize {
 
 /** One collection of the given level. See Note [Collection levels]. */
 export function collect(level: i32): void {
+  coreEnter(); // Note [Overflow inside or outside the core] (core-depth.ts)
+  collectCounted(level);
+  coreLeave();
+}
+
+function collectCounted(level: i32): void {
   if (inCollection) fail("collect: re-entered during a collection (an allocation inside the collector)");
   inCollection = true;
   let t0 = now();

@@ -33,6 +33,7 @@
 // the host's good behaviour.
 
 import { metaResize } from "./meta";
+import { coreEnter, coreLeave } from "../core-depth";
 import { vecLength, vecGet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
 import { allocObject } from "./alloc";
 import { sweepRegistry } from "./registry";
@@ -76,7 +77,9 @@ export function allocCustom(finaliser: u32, flags: u32, number: f64, length: u32
   store<u32>(p, finaliser, CUSTOM_FINALISER);
   store<u32>(p, flags, CUSTOM_FLAGS);
   store<f64>(p, number, CUSTOM_NUMBER);
+  coreEnter(); // Note [Overflow inside or outside the core]: made, then registered
   vecPush(registry, <u32>obj);
+  coreLeave();
   return obj;
 }
 

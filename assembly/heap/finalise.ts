@@ -40,6 +40,7 @@
 // way; what the wave's functions register is not run.
 
 import { vecLength, vecGet, vecSet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
+import { coreEnter, coreLeave } from "../core-depth";
 import { evacuate, inFromSpace } from "./evacuate";
 import { faultOn, FAULT_FINALISE_STALE_ENTRY } from "../faults";
 import { weakClear, weakKillAll } from "./weak";
@@ -58,9 +59,11 @@ let queued: u32 = 0;
 /** Registers function `index` for `obj`: Gc.finalise, or Gc.finalise_last when `isLast`. */
 export function finaliseRegister(obj: usize, index: u32, isLast: bool): void {
   let table = isLast ? last : first;
+  coreEnter(); // Note [Overflow inside or outside the core] (core-depth.ts): two words a registration
   vecPush(table, <u32>obj);
   vecPush(table, index);
   registered++;
+  coreLeave();
 }
 
 @inline function isDead(obj: usize, info: u32): bool {

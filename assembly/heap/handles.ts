@@ -13,6 +13,7 @@
 //   in its slots, so a freed slot is reused before the vector grows.
 
 import { VEC_BYTES, VEC_ALIGN, vecLength, vecCapacity, vecAt, vecPush, vecReset } from "./vec";
+import { coreEnter, coreLeave } from "../core-depth";
 import { fail } from "../failure";
 import { evacuate } from "./evacuate";
 import { FREE_SLOT_TAG, LOW3_MASK, SPECIAL_SHIFT } from "./layout";
@@ -32,15 +33,18 @@ let live: u32 = 0;
 
 /** A new handle holding `v`. */
 export function handleNew(v: u32): u32 {
+  coreEnter(); // Note [Overflow inside or outside the core] (core-depth.ts)
   live++;
+  let i: u32;
   if (freeHead == 0) {
-    let i = vecLength(table);
+    i = vecLength(table);
     vecPush(table, v);
-    return i;
+  } else {
+    i = freeHead - 1;
+    freeHead = nextOfFree(load<u32>(slotAddr(i)));
+    store<u32>(slotAddr(i), v);
   }
-  let i = freeHead - 1;
-  freeHead = nextOfFree(load<u32>(slotAddr(i)));
-  store<u32>(slotAddr(i), v);
+  coreLeave();
   return i;
 }
 

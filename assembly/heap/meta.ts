@@ -18,6 +18,7 @@
 // all fail until the host lets go of enough, then the next one succeeds.
 
 import { poolLimit, poolSetLimit, poolResizeNoexc, poolAllocNoexc } from "../pool";
+import { coreEnter, coreLeave } from "../core-depth";
 import { fail } from "../failure";
 
 @inline const NO_LIMIT: u64 = <u64>u32.MAX_VALUE;
@@ -40,9 +41,11 @@ export function restoreLimit(): void {
 
 /** Grows (or allocates, p == 0) a bookkeeping block; traps only when memory itself is exhausted. */
 export function metaResize(p: usize, bytes: usize): usize {
+  coreEnter(); // Note [Overflow inside or outside the core] (core-depth.ts): the pool ring
   liftLimit();
   let q = p == 0 ? poolAllocNoexc(bytes) : poolResizeNoexc(p, bytes);
   restoreLimit();
+  coreLeave();
   if (q == 0) fail("metaResize: out of memory growing heap bookkeeping to " + bytes.toString() + " bytes");
   return q;
 }

@@ -76,6 +76,8 @@ let hp: usize = 0;
 let limit: usize = 0;
 /** A mutator holds Hp in a local (Note [Hp in a local]). */
 let loaned = false;
+/** Where the mutator took Hp: everything below it was allocated before the loan. */
+let loanedAt: usize = 0;
 
 /** Startup: the size the nursery will have. See Note [Lazy nursery]. */
 export function nurseryConfigure(bytes: usize): void {
@@ -130,6 +132,7 @@ export function nurseryHp(): usize {
   if (loaned) fail("nurseryHp: Hp is already held by a mutator; hand it back with nurserySetHp first");
   loaned = true;
   let p = hp;
+  loanedAt = p;
   hp = limit; // every other allocation path finds the nursery full
   return p;
 }
@@ -156,6 +159,20 @@ export function nurserySetHp(p: usize): void {
 /** Refuses `who` while a mutator holds Hp: see Note [Hp in a local]. */
 export function nurseryCheckNotLoaned(who: string): void {
   if (loaned) fail(who + ": the nursery's Hp is held by a mutator (nurseryHp without nurserySetHp); hand it back before anything that allocates, collects or reads the nursery");
+}
+
+/**
+ * After a stack overflow cut a mutator off while it held Hp (Note [Hp in a
+ * local]): Hp goes back to where the mutator took it, so everything it
+ * allocated since is dropped. Safe only if nothing reachable points at
+ * those objects; the host proves that with the sanity checker before it
+ * keeps the runtime (docs/stack-overflow.md). True when Hp was held.
+ */
+export function nurseryReclaimHp(): bool {
+  if (!loaned) return false;
+  hp = loanedAt;
+  loaned = false;
+  return true;
 }
 
 export function nurseryStart(): usize { return start; }
@@ -193,4 +210,5 @@ export function nurseryReset(): void {
   hp = 0;
   limit = 0;
   loaned = false;
+  loanedAt = 0;
 }

@@ -38,6 +38,12 @@ export function rootReplace(i: u32, v: u32): void {
 }
 
 export function rootDepth(): u32 { return vecLength(stack); }
+
+/** Drops the entries above `depth` (a mutator's mark, or where a call into the runtime began). */
+export function rootTruncate(depth: u32): void {
+  if (depth > vecLength(stack)) fail("rootTruncate: " + depth.toString() + " is above the root stack's depth (" + vecLength(stack).toString() + ")");
+  vecTruncate(stack, depth);
+}
 export function rootAt(i: u32): u32 { return vecGet(stack, i); }
 
 export function rootsEvacuate(): void {

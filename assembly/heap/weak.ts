@@ -43,6 +43,7 @@
 // (a handle holds it); it then holds "none" in both fields.
 
 import { vecLength, vecGet, vecSet, vecPush, vecTruncate, vecReset, VEC_BYTES, VEC_ALIGN } from "./vec";
+import { coreEnter, coreLeave } from "../core-depth";
 import { allocObject } from "./alloc";
 import { faultOn, FAULT_WEAK_STALE_VALUE } from "../faults";
 import { evacuate, inFromSpace } from "./evacuate";
@@ -89,7 +90,9 @@ export function allocWeak(key: u32, value: u32, finaliser: u32): usize {
   store<u32>(p, value, WEAK_VALUE);
   store<u32>(p, finaliser, WEAK_FINALISER);
   store<u32>(p, 0, WEAK_FLAGS);
+  coreEnter(); // Note [Overflow inside or outside the core]: made, then listed
   vecPush(weaks, <u32>w);
+  coreLeave();
   return w;
 }
 

@@ -64,6 +64,7 @@
 // The link is an immediate once cleared, so the store needs no record.
 
 import { fail, hex } from "../failure";
+import { coreEnter, coreLeave } from "../core-depth";
 import { storeField } from "../barrier";
 import { faultOn, FAULT_MVAR_POP_NO_BARRIER } from "../faults";
 import { nurseryAlloc } from "../heap/nursery";
@@ -381,11 +382,12 @@ function putEmptyQueued(mv: usize, v: u32): void {
 }
 
 /** The operations as the host calls them: each publishes the mailbox. */
-@inline export function mvarTake(slot: u32): u32 { let r = take(slot); publish(); return r; }
-@inline export function mvarRead(slot: u32): u32 { let r = read(slot); publish(); return r; }
-@inline export function mvarPut(slot: u32, v: u32): u32 { let r = put(slot, v); publish(); return r; }
-@inline export function mvarTryTake(slot: u32): u32 { let r = tryTake(slot); publish(); return r; }
-@inline export function mvarTryPut(slot: u32, v: u32): bool { let r = tryPut(slot, v); publish(); return r; }
+/** Each is counted: Note [Overflow inside or outside the core] (core-depth.ts). */
+@inline export function mvarTake(slot: u32): u32 { coreEnter(); let r = take(slot); publish(); coreLeave(); return r; }
+@inline export function mvarRead(slot: u32): u32 { coreEnter(); let r = read(slot); publish(); coreLeave(); return r; }
+@inline export function mvarPut(slot: u32, v: u32): u32 { coreEnter(); let r = put(slot, v); publish(); coreLeave(); return r; }
+@inline export function mvarTryTake(slot: u32): u32 { coreEnter(); let r = tryTake(slot); publish(); coreLeave(); return r; }
+@inline export function mvarTryPut(slot: u32, v: u32): bool { coreEnter(); let r = tryPut(slot, v); publish(); coreLeave(); return r; }
 
 /**
  * Tests of the checker only: stores `v` as the MVar's value, through the

@@ -250,3 +250,58 @@ export class PluginError extends UnloadableError {
     super("ERR_PLUGIN", message, options);
   }
 }
+
+/** Where a stack overflow struck, and so what became of the runtime (docs/stack-overflow.md). */
+export type StackOverflowOutcome =
+  /** Outside every core operation: the runtime is intact and usable. */
+  | "intact"
+  /** Inside a core operation (a collection, a barriered store, an MVar operation …): the runtime is discarded. */
+  | "core"
+  /** While the program held the nursery's Hp, and the heap pointed at what it had allocated since: discarded. */
+  | "heap";
+
+/** What a StackOverflowError reports of the trace (src/core/stack-overflow.ts). */
+export interface StackOverflowTrace {
+  readonly recurrence: { readonly pattern: readonly string[]; readonly period: number; readonly repeats: number; readonly below: readonly string[] } | undefined;
+  readonly frames: number;
+  readonly summary: string;
+}
+
+/**
+ * A call into a runtime's code (a plugin export, a core operation) or a
+ * finaliser recursed until the stack ran out. The message names the minimal
+ * recurring call pattern, how often it repeats and where it was entered
+ * from. `runtimeIntact`: the overflow struck outside every core operation,
+ * the root stack and the heap pointer are back where the call began, and
+ * the runtime is usable; otherwise this error is the cause of the
+ * CoreTrapError that discarded it. docs/stack-overflow.md.
+ */
+export class StackOverflowError extends UnloadableError {
+  /** The recurring frames in call order (function names: wasm names from the name section, JS names); empty when none recurs. */
+  readonly pattern: readonly string[];
+  /** pattern.length (0: no recurring pattern). */
+  readonly period: number;
+  /** Whole turns of the pattern in the recorded stack. */
+  readonly repeats: number;
+  /** The frames below the cycle, outermost first: how the program got there. */
+  readonly below: readonly string[];
+  /** Frames recorded in the trace. */
+  readonly frames: number;
+  /** True when the runtime survived (the overflow struck outside the core). */
+  readonly runtimeIntact: boolean;
+
+  constructor(operation: string, trace: StackOverflowTrace, outcome: StackOverflowOutcome, options?: ErrorOptions) {
+    const what = {
+      intact: "the runtime is intact: the overflow struck outside every core operation, and its root stack and heap pointer are back where the call began",
+      core: "it struck inside a core operation, whose structures may be half updated: the runtime is discarded",
+      heap: "it struck while the program held the nursery's Hp, and the heap points at objects allocated since: the runtime is discarded",
+    }[outcome];
+    super("ERR_STACK_OVERFLOW", `${operation}: stack overflow: ${trace.summary}; ${what}. Make the recursion iterative or bounded`, options);
+    this.pattern = trace.recurrence?.pattern ?? [];
+    this.period = trace.recurrence?.period ?? 0;
+    this.repeats = trace.recurrence?.repeats ?? 0;
+    this.below = trace.recurrence?.below ?? [];
+    this.frames = trace.frames;
+    this.runtimeIntact = outcome === "intact";
+  }
+}

@@ -15,6 +15,8 @@ export interface CoreExports {
   rt_refcount(): number;
   rt_cycles(): number;
   memory_pages(): number;
+  /** Core operations running; after a stack overflow, 0 means it struck outside them (assembly/core-depth.ts). */
+  core_depth(): number;
 
   pool_create(): void;
   pool_destroy(): void;
@@ -119,6 +121,9 @@ export interface CoreExports {
   hostref_dead_queue(): number;
   hostref_dead_clear(): void;
   root_depth(): number;
+  root_truncate(depth: number): void;
+  /** 1 when a mutator held Hp and it was handed back to where it was taken. */
+  heap_reclaim_hp(): number;
   sanity_check(): number;
 
   // MVars and their blocked threads (assembly/mvar/).
@@ -194,6 +199,8 @@ export const CoreFault = {
   finaliseStaleEntry: 1 << 4,
   /** A nursery promoted in place keeps the forwarded stubs of the objects copied first (test only). */
   promoteKeepStubs: 1 << 5,
+  /** The sanity checker walks every handle's list by recursion, as the core never may (test only). */
+  sanityRecurse: 1 << 6,
 } as const;
 
 /** Which build of the core to load. */

@@ -2,7 +2,8 @@
 // CoreAbort, and whatever a core call threw becomes a CoreTrapError. Also the
 // reader for the core's own strings (trap and checker messages).
 
-import { CoreTrapError } from "./errors.js";
+import { CoreTrapError, StackOverflowError } from "./errors.js";
+import { isStackOverflow, readOverflow } from "./stack-overflow.js";
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
 export function liftString(memory: WebAssembly.Memory, ptr: number): string {
@@ -49,8 +50,16 @@ export function coreImports(): { imports: { env: { abort: (message: number, file
 
 /** Turns whatever a core call threw into the error the host reports. */
 export function trapFrom(operation: string, thrown: unknown): CoreTrapError {
+  if (thrown instanceof CoreTrapError) return thrown;
+  if (isStackOverflow(thrown)) return overflowTrap(operation, thrown, "core");
   if (thrown instanceof CoreAbort) return new CoreTrapError(operation, thrown.trap);
   if (thrown instanceof WebAssembly.RuntimeError) return new CoreTrapError(operation, thrown.message, { cause: thrown });
   if (thrown instanceof RangeError) return new CoreTrapError(operation, `${thrown.message} (wasm stack exhausted?)`, { cause: thrown });
   return new CoreTrapError(operation, String(thrown), { cause: thrown });
+}
+
+/** A stack overflow that discards the runtime: a CoreTrapError whose cause is the StackOverflowError. */
+export function overflowTrap(operation: string, thrown: RangeError, outcome: "core" | "heap"): CoreTrapError {
+  const overflow = new StackOverflowError(operation, readOverflow(thrown), outcome, { cause: thrown });
+  return new CoreTrapError(operation, overflow.message.slice(operation.length + 2), { cause: overflow });
 }

@@ -47,7 +47,9 @@
 // collector, so it is stale instead (StaleHandleError 'freed').
 
 import type { CoreExports } from "../core/exports.js";
-import { CoreTrapError, FinaliserError } from "../core/errors.js";
+import { CoreTrapError, FinaliserError, StackOverflowError } from "../core/errors.js";
+import { isStackOverflow, readOverflow, withDeepStackTraces } from "../core/stack-overflow.js";
+import { overflowTrap } from "../core/trap.js";
 import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
 import { Handle, withoutBackstop, type HeapContext } from "../heap/handles.js";
 import { decode } from "../heap/values.js";
@@ -138,6 +140,8 @@ export class Finalisers {
   #queue: Job[] = [];
   #head = 0;
   #running = false;
+  /** The instance the running queue belongs to, for its core depth after an overflow. */
+  #core: CoreExports | undefined;
   #inCustom = false;
   #phase: FinaliserPhase = "collection";
   readonly #libraries: Library[] = [];
@@ -207,7 +211,7 @@ export class Finalisers {
   /** `w.finalize()`: the weak's finaliser runs now, from the queue, once. */
   runWeakNow(index: number, core?: CoreExports): void {
     this.#queue.push(core === undefined ? { custom: false, index, payload: undefined } : { custom: false, index, payload: undefined, core });
-    this.#run("finalize");
+    this.#run("finalize", core);
   }
 
   /** A custom block was made. */
@@ -227,7 +231,7 @@ export class Finalisers {
   /** After a core call that may have collected: drain the dead blocks and run them. */
   afterCollection(core: CoreExports): void {
     this.#drain(core);
-    this.#run("collection");
+    this.#run("collection", core);
   }
 
   /**
@@ -260,7 +264,7 @@ export class Finalisers {
     const before = ran();
     queueAll();
     this.#drain(core);
-    this.#run("shutdown");
+    this.#run("shutdown", core);
     return ran() - before;
   }
 
@@ -417,20 +421,39 @@ export class Finalisers {
     core.custom_dead_clear();
   }
 
-  #run(phase: FinaliserPhase): void {
+  #run(phase: FinaliserPhase, core: CoreExports | undefined): void {
     if (this.#running) return;
     this.#running = true;
     this.#phase = phase;
+    this.#core = core;
     try {
-      while (this.#head < this.#queue.length) {
-        const job = this.#queue[this.#head++]!;
-        this.#runOne(job);
-      }
+      // A finaliser is user code: Note [Deep stack traces, only around user code].
+      withDeepStackTraces(() => {
+        while (this.#head < this.#queue.length) {
+          const job = this.#queue[this.#head++]!;
+          this.#runOne(job);
+        }
+      });
       this.#queue = [];
       this.#head = 0;
     } finally {
       this.#running = false;
+      this.#core = undefined;
     }
+  }
+
+  /**
+   * What a finaliser threw, as reported: a stack overflow becomes a
+   * StackOverflowError naming its cycle, the runtime intact, when it struck
+   * in the finaliser's own code; one that struck inside a core operation (the
+   * finaliser called into the runtime) discards the runtime instead, thrown
+   * to the guard of the call that ran the queue (Note [Overflow inside or
+   * outside the core], assembly/core-depth.ts).
+   */
+  #reported(operation: string, thrown: unknown): unknown {
+    if (!isStackOverflow(thrown)) return thrown;
+    if (this.#core !== undefined && this.#core.core_depth() !== 0) throw overflowTrap(operation, thrown, "core");
+    return new StackOverflowError(operation, readOverflow(thrown), "intact", { cause: thrown });
   }
 
   #runOne(job: Job): void {
@@ -453,7 +476,7 @@ export class Finalisers {
     try {
       entry.run(job.payload as number | Uint8Array);
     } catch (thrown) {
-      this.#report(new FinaliserError(this.#phase, entry.name, thrown));
+      this.#report(new FinaliserError(this.#phase, entry.name, this.#reported(`finaliser ${entry.name}`, thrown)));
     } finally {
       this.#inCustom = false;
     }
@@ -506,7 +529,7 @@ export class Finalisers {
       } catch (thrown) {
         // The runtime died under it: that is the caller's error, not the finaliser's.
         if (thrown instanceof CoreTrapError) throw thrown;
-        this.#report(new FinaliserError(this.#phase, entry.name, thrown));
+        this.#report(new FinaliserError(this.#phase, entry.name, this.#reported(`finaliser ${entry.name}`, thrown)));
       }
     } finally {
       // Note [Function slots]

@@ -9,6 +9,7 @@ import { runStress } from "../src/stress/harness.js";
 const SHORT_RUN_SLOPE_LIMIT = 16 << 10;
 const hello = readFileSync(new URL("../build/plugins/hello.wasm", import.meta.url));
 const bare = readFileSync(new URL("../build/plugins/bare.wasm", import.meta.url));
+const recursion = readFileSync(new URL("../build/plugins/recursion.wasm", import.meta.url));
 
 function verdicts(result: Awaited<ReturnType<typeof runStress>>): Record<string, string> {
   return Object.fromEntries(result.checks.map((c) => [c.id, c.verdict]));
@@ -53,4 +54,13 @@ test("usage errors: an entry without a module, a missing export, a plugin and a 
   await expect(runStress({ module: bare, entry: "nope", cycles: 1 })).rejects.toThrow(/no function export 'nope'; its functions are work/);
   await expect(runStress({ module: hello, entry: "buildList", workload: "heap", cycles: 1 })).rejects.toThrow(/leave workload out/);
   await expect(runStress({ module: hello, cycles: 1 })).rejects.toThrow(/entry must name the export/);
+});
+
+test("a plugin whose entry overflows the stack is a FAIL naming the recurring pattern, with the seed that reproduces it", async () => {
+  const result = await runStress({ module: recursion, modulePath: "recursion.wasm", entry: "run", entryArgs: [1_000_000], cycles: 2, seconds: 0, seed: 5, mode: "fresh", samples: 2, slopeLimit: SHORT_RUN_SLOPE_LIMIT });
+  expect(result.verdict).toBe("FAIL");
+  const integrity = result.checks.find((c) => c.id === "integrity")!;
+  expect(integrity.verdict).toBe("fail");
+  expect(integrity.detail).toMatch(/StackOverflowError \(ERR_STACK_OVERFLOW\): Runtime\.call\(run\): stack overflow: recurring call pattern of 3 frames × [\d,]+: evalExpr → apply → evalArgs; entered from run/);
+  expect(result.reproduce).toContain("--seed 5");
 });

@@ -41,6 +41,7 @@
 // gets reported.
 
 import { CoreFault } from "../core/exports.js";
+import { isStackOverflow, readOverflow } from "../core/stack-overflow.js";
 import { instantiateSync } from "@assemblyscript/loader";
 import { ArgumentError, LeakError, PluginError, SanityError, UnloadableError } from "../core/errors.js";
 import { checkAbi } from "../core/plugin.js";
@@ -419,7 +420,10 @@ async function preparePlugin(plugin: StressPlugin): Promise<PreparedPlugin> {
 }
 
 function describeFailure(thrown: unknown): string {
+  // A StackOverflowError (or a CoreTrapError it caused) names the recurring pattern in its message.
   if (thrown instanceof UnloadableError) return `${thrown.name} (${thrown.code}): ${thrown.message}`;
+  // The harness's own code or a workload's overflowed outside any runtime call: the frames it has.
+  if (isStackOverflow(thrown)) return `stack overflow outside the runtime: ${readOverflow(thrown).summary}`;
   if (thrown instanceof Error) return `${thrown.name}: ${thrown.message}`;
   return String(thrown);
 }

@@ -23,6 +23,14 @@ export function rt_cycles(): u32 { return lifecycle.cyclesOf(); }
 export function memory_pages(): i32 { return memory.size(); }
 /** Core operations running; after a stack overflow, 0 means it struck outside them (Note [Overflow inside or outside the core]). */
 export function core_depth(): u32 { return coreDepth.coreDepth(); }
+/**
+ * AssemblyScript's shadow stack pointer (managed locals: the core's own
+ * strings, a plugin's objects). Frames cut off by a stack overflow never
+ * give their slots back, so the host restores it to its value at the call's
+ * entry (docs/stack-overflow.md).
+ */
+export function rt_shadow_stack(): usize { return __stack_pointer; }
+export function rt_shadow_stack_restore(p: usize): void { __stack_pointer = p; }
 
 // ── allocator ring ──
 export function pool_create(): void { pool.poolCreate(); }

@@ -288,14 +288,14 @@ export class Runtime {
     }
     const operation = `Runtime.call(${name})`;
     return this.#guard(operation, (core) => {
-      const rootDepth = core.root_depth();
+      const entry = { rootDepth: core.root_depth(), shadowStack: core.rt_shadow_stack() };
       let broken = false;
       try {
         return withDeepStackTraces(() => fn(...args));
       } catch (thrown) {
         if (!isStackOverflow(thrown)) throw thrown;
         broken = true;
-        throw this.#afterOverflow(core, operation, thrown, rootDepth);
+        throw this.#afterOverflow(core, operation, thrown, entry);
       } finally {
         if (!broken) afterAllocation(context, core);
       }
@@ -304,14 +304,16 @@ export class Runtime {
 
   /**
    * A stack overflow cut a plugin call off. Outside every core operation the
-   * heap is whole: the root stack goes back to its depth at the call's
-   * entry, a loaned Hp back to where it was taken (proved harmless by the
-   * sanity checker), and the runtime lives on. Inside one it is discarded
-   * (Note [Overflow inside or outside the core], assembly/core-depth.ts).
+   * heap is whole: the root stack and AssemblyScript's shadow stack go back
+   * to where they were at the call's entry, a loaned Hp back to where it was
+   * taken (proved harmless by the sanity checker), and the runtime lives on.
+   * Inside one it is discarded (Note [Overflow inside or outside the core],
+   * assembly/core-depth.ts).
    */
-  #afterOverflow(core: CoreExports, operation: string, thrown: RangeError, rootDepth: number): UnloadableError {
+  #afterOverflow(core: CoreExports, operation: string, thrown: RangeError, entry: { rootDepth: number; shadowStack: number }): UnloadableError {
     if (core.core_depth() !== 0) return overflowTrap(operation, thrown, "core");
-    if (core.root_depth() >= rootDepth) core.root_truncate(rootDepth);
+    core.rt_shadow_stack_restore(entry.shadowStack);
+    if (core.root_depth() >= entry.rootDepth) core.root_truncate(entry.rootDepth);
     const hpWasHeld = core.heap_reclaim_hp() !== 0;
     if (hpWasHeld || this.#options.sanity) {
       core.failure_clear();

@@ -51,12 +51,12 @@ describe("a stack overflow in a plugin", () => {
   it("names an eval → apply → evalArgs cycle 10⁶ deep, restores the root stack, and the same runtime runs another call with sanity on", async () => {
     const rt = await Runtime.start({ module: plugin, sanity: true, nursery: 64 << 10 });
     const kept = rt.adopt(rt.call("keep", 100) as number) as Block;
-    const rootsBefore = withCore(rt, "test", (core) => core.root_depth());
+    const before = withCore(rt, "test", (core) => [core.root_depth(), core.rt_shadow_stack()]);
     const error = overflowOf(() => rt.call("run", 1_000_000));
     expect(error.pattern).toEqual([fn("evalExpr"), fn("apply"), fn("evalArgs")]);
     expect(error.below.at(-1)).toBe(fn("run"));
     expect(error.message).toMatch(/^Runtime\.call\(run\): stack overflow: recurring call pattern of 3 frames × [\d,]+: evalExpr → apply → evalArgs; entered from run; the runtime is intact/);
-    expect(withCore(rt, "test", (core) => core.root_depth())).toBe(rootsBefore);
+    expect(withCore(rt, "test", (core) => [core.root_depth(), core.rt_shadow_stack()])).toEqual(before);
     expect(rt.state).toBe("running");
     stillWorks(rt);
     expect(rt.call("sumHandle", rt.slotOf(kept))).toBe((100 * 99) / 2);

@@ -17,6 +17,9 @@ export interface CoreExports {
   memory_pages(): number;
   /** Core operations running; after a stack overflow, 0 means it struck outside them (assembly/core-depth.ts). */
   core_depth(): number;
+  /** AssemblyScript's shadow stack pointer, and its restore after a stack overflow. */
+  rt_shadow_stack(): number;
+  rt_shadow_stack_restore(p: number): void;
 
   pool_create(): void;
   pool_destroy(): void;

@@ -34,28 +34,27 @@ export function run(depth: i32): i32 {
   return evalExpr(NULL, depth);
 }
 
-/** A well-behaved call: the list 0..n-1 and its sum, through collections. */
-export function sumList(n: i32): i32 {
+/** The list 0..n-1, built through collections (newBlock2 roots its fields). */
+function listOf(n: i32): Value {
   let list: Value = NULL;
   for (let i = n - 1; i >= 0; i--) list = newBlock2(0, fromInt(i), list);
+  return list;
+}
+
+function sumOf(list: Value): i32 {
   let sum = 0;
   for (let p = list; p != NULL; p = field(p, 1)) sum += toInt(field(p, 0));
   return sum;
 }
 
-/** A handle on a short list: the host's own roots, which must survive an overflow. */
-export function keep(n: i32): u32 {
-  let list: Value = NULL;
-  for (let i = n - 1; i >= 0; i--) list = newBlock2(0, fromInt(i), list);
-  return handleNew(list);
-}
+/** A well-behaved call: the list 0..n-1 and its sum. */
+export function sumList(n: i32): i32 { return sumOf(listOf(n)); }
+
+/** A handle on a list: the host's own roots, which must survive an overflow. */
+export function keep(n: i32): u32 { return handleNew(listOf(n)); }
 
 /** The sum of the list a handle holds. */
-export function sumHandle(h: u32): i32 {
-  let sum = 0;
-  for (let p = handleGet(h); p != NULL; p = field(p, 1)) sum += toInt(field(p, 0));
-  return sum;
-}
+export function sumHandle(h: u32): i32 { return sumOf(handleGet(h)); }
 
 /** A major collection (the sanity checker runs after it when the runtime has sanity on). */
 export function collectNow(): void { gc(true); }

@@ -22,10 +22,11 @@ function overflowOf(body: () => unknown): StackOverflowError {
   throw new Error("expected a stack overflow");
 }
 
-/** The runtime still works: a call that allocates through collections answers right, and sanity holds. */
+/** The runtime still works: a call that allocates through collections answers right, sanity holds, and no core operation is left open. */
 function stillWorks(rt: Runtime): void {
   expect(rt.call("sumList", 20_000)).toBe((20_000 * 19_999) / 2);
   rt.checkSanity();
+  expect(withCore(rt, "test", (core) => core.core_depth())).toBe(0);
 }
 
 describe("a stack overflow in a plugin", () => {
@@ -73,6 +74,28 @@ describe("a stack overflow in a plugin", () => {
     expect(rt.call("holdHp", 100)).toBe(100);
     const report = await rt.shutdown();
     expect(report.leakedBlocks).toBe(0);
+  });
+});
+
+describe("the core's depth counter (Note [Overflow inside or outside the core])", () => {
+  it("is 0 between calls after every counted operation: allocation and collections, the barrier, handles, MVars, registrations, sanity", async () => {
+    const rt = await Runtime.start({ sanity: true, nursery: 64 << 10 });
+    const depth = (): number => withCore(rt, "test", (core) => core.core_depth());
+    const old = rt.block(0, [1, null]);
+    rt.gc({ major: true });
+    old.set(1, rt.block(0, [2])); // an old-to-young store: the barrier records it
+    for (let i = 0; i < 5_000; i++) rt.block(0, [i]).free();
+    const mv = rt.mvar<number>();
+    const taken = mv.take();
+    await mv.put(7);
+    expect(await taken).toBe(7);
+    rt.custom(1, () => {}).free();
+    rt.finalise(old, () => {});
+    rt.weak(old).free();
+    rt.gc({ major: true });
+    rt.checkSanity();
+    expect(depth()).toBe(0);
+    await rt.shutdown();
   });
 });
 

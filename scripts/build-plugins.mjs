@@ -9,6 +9,7 @@ import { dirname } from "node:path";
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
   ["test/plugins/api-ops.ts", "build/plugins/api-ops.wasm", []],
+  ["test/plugins/wrong-abi.ts", "build/plugins/wrong-abi.wasm", []],
   // Not a plugin: a bare module, for the harness's test of modules without the core.
   ["test/plugins/bare.ts", "build/plugins/bare.wasm", []],
 ];

@@ -171,6 +171,18 @@ describe("plugins: the module and the calls", () => {
     await expect(Runtime.start({ module: testlib })).rejects.toThrow(PluginError);
     await expect(Runtime.start({ module: testlib })).rejects.toThrow(/no abi_version export.*export \* from "unloadable\/assembly"/);
     await expect(Runtime.start({ module: new Uint8Array([0, 97, 115, 109]) })).rejects.toThrow(/do not compile as WebAssembly/);
+    // A module with abi_version and nothing else: built on the core in name only.
+    const onlyVersion = new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // types: () -> i32
+      0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+      0x07, 0x0f, 0x01, 0x0b, ...new TextEncoder().encode("abi_version"), 0x00, 0x00, // export it
+      0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x01, 0x0b, // body: i32.const 1
+    ]);
+    await expect(Runtime.start({ module: onlyVersion })).rejects.toThrow(/another version of the unloadable core, or re-exports only part of it: missing or different exports rt_init, rt_exit, .* \(\d+ in all\)/);
+    const wrong = readFileSync(new URL("../build/plugins/wrong-abi.wasm", import.meta.url));
+    await expect(Runtime.start({ module: wrong })).rejects.toThrow(PluginError);
+    await expect(Runtime.start({ module: wrong })).rejects.toThrow(/built on ABI version 999 of the unloadable core; this host speaks version 1/);
   });
 
   it("refuses bad options and bad calls with package errors", async () => {

@@ -67,13 +67,28 @@ describe("the mutator API from a plugin", () => {
   it("barriers setField: a young block stored into an old one survives, and sanity passes; initField there is caught", async () => {
     const rt = await start();
     const old = rt.block(0, [null, null]);
-    rt.gc({ major: true });
+    rt.gc();
+    rt.gc();
+    expect(rt.stats().heap.generations[1]!.objects).toBe(1);
     rt.call("storeYoungIntoOld", rt.slotOf(old), 0);
+    // The barrier recorded the old block on generation 1's remembered set.
+    expect(rt.stats().heap.generations[1]!.rememberedSet).toBe(1);
     rt.gc();
     rt.gc({ major: true });
     rt.scope(() => expect((old.get(0) as Block).get(0)).toBe(99));
     rt.checkSanity();
     rt.call("storeYoungIntoOldUnbarriered", rt.slotOf(old), 1);
+    expect(() => rt.gc()).toThrow(SanityError);
+  });
+
+  it("fault injection works on a plugin: with the barrier skipped, the plugin's barriered store is caught by sanity", async () => {
+    const rt = await start({ faults: { skipBarrier: "old-to-young" } });
+    const old = rt.block(0, [null]);
+    // Two collections: through the aging generation 0 into generation 1, where stores need the barrier.
+    rt.gc();
+    rt.gc();
+    expect(rt.stats().heap.generations[1]!.objects).toBe(1);
+    rt.call("storeYoungIntoOld", rt.slotOf(old), 0);
     expect(() => rt.gc()).toThrow(SanityError);
   });
 

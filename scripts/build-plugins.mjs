@@ -5,16 +5,28 @@ import asc from "assemblyscript/asc";
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 
+/**
+ * Every plugin's asc options, the core's release options with the runtime a
+ * plugin needs (incremental, exported, for its own AssemblyScript objects and
+ * the loader's helpers) and debug names. Named explicitly: left to itself asc
+ * reads ./asconfig.json, the core's, and would write the plugin's text over
+ * build/unloadable.wat.
+ */
+const CONFIG = "scripts/plugins.asconfig.json";
+
 /** [entry, output, extra asc flags]: one line a plugin. */
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
+  ["bench/plugins/heap-kernels.ts", "build/bench/heap-kernels.wasm", []],
+  ["bench/plugins/pool-kernels.ts", "build/bench/pool-kernels.wasm", []],
+  ["bench/plugins/mvar-kernels.ts", "build/bench/mvar-kernels.wasm", []],
 ];
 
 const only = process.argv.slice(2);
 for (const [entry, outFile, flags] of plugins) {
   if (only.length > 0 && !only.some((name) => entry.includes(name))) continue;
   mkdirSync(dirname(outFile), { recursive: true });
-  const { error, stderr } = await asc.main([entry, "--outFile", outFile, "--optimizeLevel", "3", "--runtime", "incremental", "--exportRuntime", "--debug", ...flags]);
+  const { error, stderr } = await asc.main([entry, "--config", CONFIG, "--outFile", outFile, ...flags]);
   if (error) {
     process.stderr.write(stderr.toString());
     console.error(`build-plugins: ${entry} failed: ${error.message}`);

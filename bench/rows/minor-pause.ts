@@ -7,7 +7,8 @@
 //
 // Note [One figure per collection]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-// The mutators run inside the core, and a call collects many times, so the
+// The mutators run inside the module (the heap-kernels plugin,
+// bench/plugins/heap-kernels.ts), and a call collects many times, so the
 // runner's wall-clock time of a call says nothing about one pause. Each figure
 // is instead one collection's pause as the core times it (env.now around
 // collect(), the clock of stats().heap.pauses), and the task hands them to the
@@ -27,9 +28,8 @@
 // leaves the memory's size unchanged (at most WARMUP_RUNS_MAX), and times the
 // steady state.
 
-import type { CoreExports } from "../../src/core/exports.js";
-import { Runtime, coreOf } from "../../src/runtime.js";
 import { expectedChecks, verifyChecks } from "../binary-trees.js";
+import { startKernels, type HeapKernels } from "../kernels.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 const NURSERIES = { "128KiB": 128 << 10, "1MiB": 1 << 20 } as const;
@@ -70,11 +70,11 @@ export const minorPauseRow = defineRow<{ workload: Workload; nursery: NurseryCas
     "Each figure is one minor collection's pause as the core times it (env.now around collect(), the clock of " +
     "stats().heap.pauses), not a wall-clock sample of a call (Note [One figure per collection], " +
     "bench/rows/minor-pause.ts); majors are counted and left out. survive-10%: the mutator " +
-    "(bench_survival_until_collection) allocates 16-byte blocks and stores every 10th into a window of " +
+    "(survivalUntilCollection, a plugin on the public API: bench/plugins/heap-kernels.ts) allocates 16-byte blocks and stores every 10th into a window of " +
     "nursery/160 slots, overwriting the oldest, so ~10 % of each nursery survives its collection; the window is old " +
     "and remembered, so each minor rescans it, and its young targets are promoted straight to generation 1 (eager " +
     "promotion) where they die, so a major follows every few dozen minors. Each call checks its last minor copied " +
-    "8–12 % of the nursery. binary-trees: whole depth-16 runs of bench_binary_trees (quick: 8), checks verified, " +
+    "8–12 % of the nursery. binary-trees: whole depth-16 runs of the same plugin's binaryTrees (quick: 8), checks verified, " +
     "every pause from the core's pause log, after untimed runs until the core's memory stops growing (Note [Warm up " +
     "to the memory's high-water mark]). No peer: the target is absolute, p99 < 1 ms at 1 MiB.",
   grid: { workload: ["survive-10%", "binary-trees"], nursery: ["128KiB", "1MiB"] },
@@ -89,7 +89,7 @@ class PauseRecord {
 }
 
 /** Every collection a task recorded is one the core counted, minor for minor. */
-function verifyCounted(core: CoreExports, record: PauseRecord, minorsBefore: number, expected?: number): void {
+function verifyCounted(core: HeapKernels, record: PauseRecord, minorsBefore: number, expected?: number): void {
   const minors = core.gc_pause_count(PAUSE_MINOR) - minorsBefore;
   const total = record.minors.length + record.majors;
   if (minors !== record.minors.length || (expected !== undefined && total !== expected)) {
@@ -98,11 +98,10 @@ function verifyCounted(core: CoreExports, record: PauseRecord, minorsBefore: num
 }
 
 async function prepareSurvival(nursery: number, ctx: RunContext): Promise<Case> {
-  const rt = await Runtime.start({ nursery });
-  const core = coreOf(rt, "bench heap/minor-pause");
-  const window = core.bench_survival_setup(Math.floor(nursery / BLOCK2_BYTES / KEEP_EVERY), KEEP_EVERY);
+  const { rt, kernels: core } = await startKernels("heap-kernels", "bench heap/minor-pause", { nursery });
+  const window = core.survivalSetup(Math.floor(nursery / BLOCK2_BYTES / KEEP_EVERY), KEEP_EVERY);
   // Two collections: the window becomes old and the workload reaches its steady state.
-  for (let i = 0; i < 2; i++) core.bench_survival_until_collection(window);
+  for (let i = 0; i < 2; i++) core.survivalUntilCollection(window);
 
   const record = new PauseRecord();
   const minorsBefore = core.gc_pause_count(PAUSE_MINOR);
@@ -115,12 +114,12 @@ async function prepareSurvival(nursery: number, ctx: RunContext): Promise<Case> 
       let made = 0;
       for (let k = 0; k < perCall; k++) {
         const majorsSeen = core.gc_major_count();
-        made += core.bench_survival_until_collection(window);
+        made += core.survivalUntilCollection(window);
         if (core.gc_major_count() !== majorsSeen) {
           record.majors++;
         } else {
           record.minors.push(core.gc_pause_last() * NS_PER_MS);
-          survival = core.bench_last_copied() / nursery;
+          survival = core.lastCopied() / nursery;
         }
       }
       verifySurvival(survival, nursery);
@@ -140,7 +139,7 @@ async function prepareSurvival(nursery: number, ctx: RunContext): Promise<Case> 
 }
 
 /**
- * What the last minor collection copied (bench_last_copied) is the share of
+ * What the last minor collection copied (lastCopied) is the share of
  * the nursery that survived it: it must be the ~10 % the workload promises,
  * or the pause is measured on some other workload.
  */
@@ -152,8 +151,7 @@ function verifySurvival(share: number, nursery: number): void {
 
 async function prepareBinaryTrees(nursery: number, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? QUICK_TREE_DEPTH : TREE_DEPTH;
-  const rt = await Runtime.start({ nursery });
-  const core = coreOf(rt, "bench heap/minor-pause");
+  const { rt, kernels: core } = await startKernels("heap-kernels", "bench heap/minor-pause", { nursery });
   // Raw TLSF, outside the ring and the heap: the kernel and the collector only write them.
   const lines = expectedChecks(n).length;
   const out = core.heap_alloc(lines * U32_BYTES) >>> 0;
@@ -162,7 +160,7 @@ async function prepareBinaryTrees(nursery: number, ctx: RunContext): Promise<Cas
   const record = new PauseRecord();
   const run = (): number => {
     core.gc_pause_log_start(log, LOG_CAPACITY);
-    const total = core.bench_binary_trees(n, out);
+    const total = core.binaryTrees(n, out);
     const logged = core.gc_pause_log_length();
     const dropped = core.gc_pause_log_dropped();
     if (dropped !== 0) throw new Error(`bench heap/minor-pause: the pause log of ${LOG_CAPACITY} entries dropped ${dropped} pauses of a depth-${n} run`);

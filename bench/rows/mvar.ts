@@ -17,11 +17,12 @@
 // bounded queue is used through fibers, not promises. Every run checks its
 // result (the sum of what came back), so no side can skip work.
 
-import { Runtime, coreOf } from "../../src/runtime.js";
+import { Runtime } from "../../src/runtime.js";
 import { handleSlot } from "../../src/heap/handles.js";
 import type { MVar } from "../../src/threads/mvar.js";
 import { effectPingPong, effectPipeline } from "../peers/effect-queue.js";
 import { PromiseMVar } from "../peers/promise-mvar.js";
+import { startKernels } from "../kernels.js";
 import { defineRow, type Case, type RunContext } from "../row.js";
 
 /** Round trips per call; quick runs do a tenth. */
@@ -176,8 +177,9 @@ export const takePutRow = defineRow<Record<string, never>>({
   title: "take+put pairs that never block: inside the core vs the plain-JS Promise MVar's tryTake+tryPut",
   unit: "take+put pair",
   method:
-    `Ours: bench_mvar_take_put, ${PAIRS} pairs per call inside the core through mvarTake/mvarPut, the functions the host ` +
-    `calls (handle lookup, queue checks, write barrier), on a full MVar with an empty queue. Peer: the Promise MVar's ` +
+    `Ours: mvarTakePut, ${PAIRS} pairs per call inside a plugin on the public API (bench/plugins/mvar-kernels.ts) through ` +
+    `mvarTryTake/mvarTryPut, which on a full MVar with an empty queue run the code the host's take and put run ` +
+    `(handle lookup, queue checks, write barrier, mailbox). Peer: the Promise MVar's ` +
     `tryTake+tryPut in a JS loop, for scale (no promises, no JS→wasm calls on either side). ` +
     `Target: an absolute bound on ours (median ≤ ${TAKE_PUT_MAX_NS} ns per pair), the cost a blocking operation adds to its host call.`,
   grid: {},
@@ -187,8 +189,7 @@ export const takePutRow = defineRow<Record<string, never>>({
 
 async function prepareTakePut(_params: Record<string, never>, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? PAIRS / QUICK_DIVISOR : PAIRS;
-  const rt = await Runtime.start();
-  const core = coreOf(rt, "bench mvar/take-put");
+  const { rt, kernels: core } = await startKernels("mvar-kernels", "bench mvar/take-put");
   const mv: MVar<number> = rt.mvar<number>(0);
   const slot = handleSlot(mv, "bench mvar/take-put");
   const js = new PromiseMVar<number>(0);
@@ -197,7 +198,7 @@ async function prepareTakePut(_params: Record<string, never>, ctx: RunContext): 
     ours: {
       name: "core take+put",
       ops: n,
-      fn: () => core.bench_mvar_take_put(slot, n),
+      fn: () => core.mvarTakePut(slot, n),
       verify: (calls) => checked("mvar/take-put", "ours", mv.tryRead()!, calls * n),
     },
     peers: [{

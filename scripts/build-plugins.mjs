@@ -8,6 +8,7 @@ import { dirname } from "node:path";
 /** [entry, output, extra asc flags]: one line a plugin. */
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
+  ["examples/scheme/scheme.ts", "build/plugins/scheme.wasm", []],
 ];
 
 const only = process.argv.slice(2);

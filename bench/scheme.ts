@@ -3,7 +3,17 @@
 // lines that run a program on a plugin runtime. Shared by the bench row
 // (bench/rows/scheme.ts) and test/scheme.test.ts.
 
+import { readFileSync } from "node:fs";
+import { buildFile } from "../src/core/load.js";
 import type { Runtime } from "../src/runtime.js";
+
+let pluginBytes: Uint8Array | undefined;
+
+/** The interpreter plugin's bytes (build/plugins/scheme.wasm, made by scripts/build-plugins.mjs), read once. */
+export function schemePlugin(): Uint8Array {
+  pluginBytes ??= readFileSync(buildFile("plugins/scheme.wasm"));
+  return pluginBytes;
+}
 
 /** fib n, doubly recursive. */
 export function fibProgram(n: number): string {

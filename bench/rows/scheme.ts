@@ -8,15 +8,12 @@
 // read, evaluate, print. Every call checks its answer against the one
 // computed in JavaScript, so a wrong answer throws instead of being timed.
 
-import { readFileSync } from "node:fs";
 import { Runtime } from "../../src/runtime.js";
 import { runSchemeJs } from "../peers/scheme-js.js";
 import {
-  counterAnswer, counterProgram, fibAnswer, fibProgram, listAnswer, listProgram, runScheme,
+  counterAnswer, counterProgram, fibAnswer, fibProgram, listAnswer, listProgram, runScheme, schemePlugin,
 } from "../scheme.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
-
-const SCHEME_WASM = new URL("../../../build/plugins/scheme.wasm", import.meta.url);
 
 const PROGRAMS = ["fib 25", "map/filter 1e5", "counter 2e4"] as const;
 type Program = (typeof PROGRAMS)[number];
@@ -81,7 +78,7 @@ export const schemeRow = defineRow<{ program: Program }>({
 
 async function prepareScheme(params: { program: Program }, ctx: RunContext): Promise<Case> {
   const { text, answer } = program(params.program, ctx.quick);
-  const rt = await Runtime.start({ module: readFileSync(SCHEME_WASM) });
+  const rt = await Runtime.start({ module: schemePlugin() });
   return {
     ours: checkedTask("AS on the GC heap", answer, () => runScheme(rt, text)),
     peers: [checkedTask(JS_PEER, answer, () => runSchemeJs(text))],

@@ -85,3 +85,13 @@ test("the language: quote, let, set!, internal define, rest parameters, dotted p
     expect(runSchemeJs(program), program).toBe(answer);
   }
 });
+
+test("the reader and printer keep their own stacks: a list nested 10⁵ deep, and one 10⁵ long", async () => {
+  rt = await startScheme();
+  const depth = 100_000;
+  const nested = "(".repeat(depth) + ")".repeat(depth);
+  expect(runScheme(rt, `'${nested}`)).toBe(nested);
+  const long = `(${Array.from({ length: depth }, (_, i) => i).join(" ")})`;
+  expect(runScheme(rt, `'${long}`)).toBe(long);
+  rt.checkSanity();
+});

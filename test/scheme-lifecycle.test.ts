@@ -25,3 +25,12 @@ test("several programs in a row, a restart, and a clean shutdown", async () => {
   expect(report.leakedBlocks).toBe(0);
   expect(report.leakedBytes).toBe(0);
 });
+
+test("demo, the built-in program for an export called without arguments, answers right across restarts", async () => {
+  const rt = await startScheme();
+  for (let round = 0; round < 3; round++) {
+    expect(rt.call("demo")).toBe(0);
+    await rt.restart();
+  }
+  expect((await rt.shutdown()).leakedBlocks).toBe(0);
+});

@@ -119,7 +119,7 @@ function quoted(v: Value): Value {
 /**
  * The next datum; at the end of the text NULL, with readerAtEnd() true. ERR
  * (values.ts) on a syntax error. Leaves the root stack as it found it, unless
- * it raised an error (Note [Errors leave the root stack to run], scheme.ts).
+ * it raised an error (Note [Errors leave the root stack to run], run.ts).
  */
 export function read(): Value {
   let mark = rootMark();

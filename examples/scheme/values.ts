@@ -91,7 +91,7 @@ import {
 // AssemblyScript has no exceptions, so a Scheme error is a return value: the
 // function that finds it calls raise, which records the message and returns
 // ERR, and every caller passes ERR up at once. Note [Errors leave the root
-// stack to run] (scheme.ts) says who cleans up.
+// stack to run] (run.ts) says who cleans up.
 
 let message: string | null = null;
 

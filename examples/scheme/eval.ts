@@ -181,11 +181,6 @@ function badSyntaxIn(what: string, x: Value): i32 {
   return v;
 }
 
-/** Pops `n` entries. */
-@inline function drop(n: u32): void {
-  for (let i: u32 = 0; i < n; i++) pop();
-}
-
 /** An operand: constants and variables directly, anything else by a nested evaluate. */
 @inline function operand(e: Value, env: Value): Value {
   if (!isObject(e)) return e;
@@ -277,7 +272,7 @@ export function evaluate(x: Value, env: Value): Value {
       // The arguments after the fixed ones become one list, the rest parameter.
       let rest: Value = NULL;
       for (let i = argc; i > fixed; i--) rest = newBlock2(PAIR, peek(argc - i), rest);
-      drop(argc - fixed);
+      rootRestore(mark + 3 + fixed);
       push(rest);
       n = fixed + 1;
     }
@@ -289,10 +284,17 @@ export function evaluate(x: Value, env: Value): Value {
     initField(frame, FRAME_EXTRAS, NULL);
     for (let i: u32 = 0; i < n; i++) initField(frame, FRAME_VALUES + i, peek(n - 1 - i));
     let body = field(f, CLOS_BODY);
-    drop(n + 1);
-    poke(1, body);
-    poke(0, frame);
+    rootRestore(mark + 2);
+    env = frame;
+    poke(0, env);
+    if (cdr(body) == NULL) {
+      // A body of one expression, the common case: it is the tail.
+      x = car(body);
+      poke(1, x);
+      continue;
+    }
     // The body is a sequence, its last expression a tail (Note [Proper tail calls]).
+    poke(1, body);
     if (sequence() == FAILED) return ERR;
     x = peek(1);
     env = peek(0);
@@ -454,7 +456,7 @@ function letForm(): i32 {
   initField(frame, FRAME_NAMES, car(cdr(x)));
   initField(frame, FRAME_EXTRAS, NULL);
   for (let i: u32 = 0; i < n; i++) initField(frame, FRAME_VALUES + i, peek(n - 1 - i));
-  drop(n);
+  rootRestore(rootMark() - n);
   poke(1, cdr(cdr(x)));
   poke(0, frame);
   return sequence();

@@ -111,8 +111,27 @@ function list(argc: u32): Value {
   return l;
 }
 
+/** Arithmetic or a comparison on two integers: the common case, without the loops. */
+@inline function binaryOnInts(id: i32, a: i32, b: i32): Value {
+  switch (id) {
+    case P_ADD: return intResult(id, <i64>a + <i64>b);
+    case P_SUB: return intResult(id, <i64>a - <i64>b);
+    case P_MUL: return intResult(id, <i64>a * <i64>b);
+    case P_LT: return fromBool(a < b);
+    case P_EQ: return fromBool(a == b);
+    case P_GT: return fromBool(a > b);
+    case P_LE: return fromBool(a <= b);
+    default: return fromBool(a >= b);
+  }
+}
+
 /** Applies primitive `id` to the `argc` arguments on top of the root stack. */
 export function applyPrimitive(id: i32, argc: u32): Value {
+  if (id <= P_GE && argc == 2) {
+    let a = arg(0, 2);
+    let b = arg(1, 2);
+    if (isIntValue(a) && isIntValue(b)) return binaryOnInts(id, toInt(a), toInt(b));
+  }
   if (id <= P_MUL) return arithmetic(id, argc);
   if (id <= P_GE) return compare(id, argc);
   if (id == P_LIST) return list(argc);

@@ -111,10 +111,25 @@ function locate(sym: Value, env: Value): void {
   locIndex = SYM_VALUE;
 }
 
-/** The value of variable `sym` in `env`, or ERR when it is unbound. Never allocates. */
+/**
+ * The value of variable `sym` in `env`, or ERR when it is unbound. Never
+ * allocates. locate's walk, with a closure's frame without internal
+ * defines (the common case) searched here, not through locateIn.
+ */
 export function lookup(sym: Value, env: Value): Value {
-  locate(sym, env);
-  let v = field(locObject, locIndex);
+  for (; env != NULL; env = field(env, FRAME_PARENT)) {
+    if (tagOf(env) == FRAME && field(env, FRAME_EXTRAS) == NULL) {
+      let names = field(env, FRAME_NAMES);
+      let i = FRAME_VALUES;
+      for (; isPair(names); names = cdr(names), i++) {
+        if (car(names) == sym) return field(env, i);
+      }
+      if (names == sym) return field(env, i);
+    } else if (locateIn(sym, env)) {
+      return field(locObject, locIndex);
+    }
+  }
+  let v = field(sym, SYM_VALUE);
   if (v == UNBOUND) return raise("unbound variable: " + symbolName(sym));
   return v;
 }

@@ -30,7 +30,7 @@ import {
   allocString as coreAllocString, initBlock2, hpRefill, BLOCK2_BYTES,
 } from "./heap/alloc";
 import { nurseryHp, nurserySetHp, hpCheck } from "./heap/nursery";
-import { rootPush, rootPop, rootPeek, rootReplace, rootDepth } from "./heap/roots";
+import { rootPush, rootPop, rootPeek, rootReplace, rootDepth, rootTruncate } from "./heap/roots";
 import { handleNew as coreHandleNew, handleFree as coreHandleFree, handleIsLive, handleGet as coreHandleGet } from "./heap/handles";
 import { storeField } from "./barrier";
 import { collect, policyLevel, collectionCount } from "./heap/collect";
@@ -244,11 +244,7 @@ export function toAsString(obj: Value): string {
 /** The root stack's depth now: give it to rootRestore when the function returns. */
 @inline export function rootMark(): u32 { return rootDepth(); }
 /** Drops every entry pushed since `mark`. */
-export function rootRestore(mark: u32): void {
-  let depth = rootDepth();
-  if (mark > depth) fail("rootRestore: mark " + mark.toString() + " is above the root stack's depth " + depth.toString() + " (restored twice, or a mark from another call?)");
-  for (let i = depth; i > mark; i--) rootPop();
-}
+@inline export function rootRestore(mark: u32): void { rootTruncate(mark); }
 
 // ── handles: objects shared with the host ───────────────────────────────────
 

@@ -27,6 +27,7 @@ export const plugins = [
   // operation names the inlined MVar checks carry (strings, for their failure
   // messages) on every pair, ~4 % of a 7 ns take+put (docs/bench.md).
   ["bench/plugins/mvar-kernels.ts", "build/bench/mvar-kernels.wasm", ["--runtime", "minimal"]],
+  ["examples/scheme/scheme.ts", "build/plugins/scheme.wasm", []],
 ];
 
 const only = process.argv.slice(2);

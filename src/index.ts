@@ -21,6 +21,7 @@ export {
   ArgumentError,
   ShutdownError,
   CoreTrapError,
+  CoreLoadError,
   LifecycleError,
   SanityError,
   LeakError,

@@ -1,7 +1,7 @@
 // Runtime: one instance of the core, from start to shutdown.
 
 import { CoreFault, type CoreExports } from "./core/exports.js";
-import { instantiateCore } from "./core/load.js";
+import { instantiateModule, loadCore } from "./core/load.js";
 import { liftString, trapFrom } from "./core/trap.js";
 import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
@@ -70,9 +70,11 @@ export class Runtime {
   /** Instantiates the core and initialises it. */
   static async start(options?: RuntimeOptions): Promise<Runtime> {
     const resolved = resolveOptions(options);
+    // Compiled once per process (a page), asynchronously; CoreLoadError if the build cannot be had.
+    const module = await loadCore(resolved.build);
     let core: CoreExports;
     try {
-      core = instantiateCore(resolved.build);
+      core = instantiateModule(module);
     } catch (thrown) {
       throw trapFrom("Runtime.start", thrown);
     }

@@ -239,3 +239,18 @@ export class ShutdownCheckError extends UnloadableError {
     this.problems = problems;
   }
 }
+
+/**
+ * The core's wasm could not be fetched, read or compiled: the package's
+ * build/ is missing or not served beside the library, or the environment
+ * cannot read it. `url` says where it was looked for; `cause` has the reason.
+ */
+export class CoreLoadError extends UnloadableError {
+  /** Where the core was looked for. */
+  readonly url: string;
+
+  constructor(operation: string, url: string, reason: string, options?: ErrorOptions) {
+    super("ERR_CORE_LOAD", `${operation}: could not load the core from ${url}: ${reason}`, options);
+    this.url = url;
+  }
+}

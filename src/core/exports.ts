@@ -1,12 +1,14 @@
 // The core's exports as the host sees them: the raw ABI (assembly/index.ts),
 // its fault switches and the builds it comes in. Types and constants only.
 
+import type { WasmMemory } from "./wasm-types.js";
+
 /**
  * The core's raw exports (assembly/index.ts). Pointers arrive as signed i32:
  * read them with `>>> 0`. 64-bit counters arrive as f64.
  */
 export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   rt_init(): number;
   rt_exit(): number;
   rt_reset(): void;

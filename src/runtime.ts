@@ -148,6 +148,12 @@ export class Runtime {
     if (this.#state === "dead") return deadReport(this.#trap ?? "unknown trap");
     const report = this.#guard("Runtime.shutdown", (c) => this.#exit(c));
     this.#core = undefined;
+    // The cycle's threads hold the instance (their MVar fast path reads its
+    // memory): let go of them too, so a shut-down Runtime that is still
+    // referenced (an `await using` in a long-lived frame, a suspended async
+    // function's register) does not keep its WebAssembly.Memory alive.
+    this.#heap = undefined;
+    this.#finalisers = undefined;
     this.#state = "shutdown";
     untrackRuntime(this);
     this.#throwCheckFailure();

@@ -45,14 +45,14 @@ export function nodeImport(spec: string): string | undefined {
   return undefined;
 }
 
-/** Node globals named outside src/core/environment.ts (a bare `process.` or `Buffer.`, not a property access). */
+/** Node globals named outside src/core/environment.ts (a bare `process.`, `Buffer.` or `setImmediate(`, not a property access). */
 export function nodeGlobals(text: string): string[] {
   // Comments and the text of string literals are not code (a message may name process.getBuiltinModule).
   const code = text
     .replace(/\/\*[\s\S]*?\*\//g, "")
     .replace(/"(?:[^"\\\n]|\\.)*"|'(?:[^'\\\n]|\\.)*'|`(?:[^`\\]|\\.)*`/g, '""')
     .replace(/\/\/.*$/gm, "");
-  return [...code.matchAll(/(?<![.\w$])(process|Buffer|__dirname|__filename|require)\s*[.(]/g)].map((m) => m[1]!);
+  return [...code.matchAll(/(?<![.\w$])(process|Buffer|__dirname|__filename|require|setImmediate|clearImmediate)\s*[.(]/g)].map((m) => m[1]!);
 }
 
 describe("the library's import graph (from src/index.ts)", () => {
@@ -83,6 +83,7 @@ describe("the library's import graph (from src/index.ts)", () => {
     expect(nodeImport("./load.js")).toBeUndefined();
     expect(nodeGlobals("const x = process.env.X; // process.y")).toEqual(["process"]);
     expect(nodeGlobals("host.process?.env; globalThis.process; const m = `no process.getBuiltinModule`;")).toEqual([]);
+    expect(nodeGlobals("setImmediate(check); host.setImmediate(f)")).toEqual(["setImmediate"]);
     expect(specifiers(join(srcDir, "stress/workloads/finalise.ts"))).toContain("node:fs");
   });
 });

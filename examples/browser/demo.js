@@ -1,5 +1,6 @@
 // The demo page: runs the cycles of cycles.js and draws memory against
 // cycles as it goes. `?cycles=N` sets the count; the page starts by itself.
+// `?inject=instance-leak` keeps every instance, and the page must say FAIL.
 // When it ends, document.body.dataset.verdict is "PASS" or "FAIL" and
 // window.demoResult holds the figures (the browser test reads both).
 
@@ -73,6 +74,7 @@ async function run() {
   try {
     const result = await runCycles({
       cycles,
+      inject: params.get("inject") ?? undefined,
       onProgress({ cycle, samples }) {
         $("progress").value = cycle / cycles;
         $("count").textContent = `${cycle} / ${cycles}`;

@@ -44,3 +44,37 @@ export function nodeBuiltin<T>(id: string): T | undefined {
 export function nodeVersion(): string | undefined {
   return nodeProcess()?.versions?.node;
 }
+
+/** A callback waiting for the next turn; see nextTurn. */
+type TurnCallback = () => void;
+
+interface TurnHost {
+  setImmediate?: (callback: TurnCallback) => unknown;
+  MessageChannel?: new () => { port1: { onmessage: (() => void) | null }; port2: { postMessage(message: unknown): void } };
+}
+
+function chooseNextTurn(): (callback: TurnCallback) => void {
+  const host = globalThis as TurnHost;
+  const setImmediate = host.setImmediate;
+  if (typeof setImmediate === "function") return (callback) => void setImmediate(callback);
+  if (typeof host.MessageChannel === "function") {
+    const queued: TurnCallback[] = [];
+    const channel = new host.MessageChannel();
+    channel.port1.onmessage = () => queued.shift()!();
+    return (callback) => {
+      queued.push(callback);
+      channel.port2.postMessage(undefined);
+    };
+  }
+  return (callback) => void setTimeout(callback, 0);
+}
+
+/**
+ * Runs a callback in a later turn of the event loop, after every microtask
+ * queued before it: Node's setImmediate where there is one (the scheduler's
+ * and the deadlock check's turns are defined as its callbacks), else a
+ * MessageChannel message (a browser: a task, not clamped to 4 ms as nested
+ * setTimeouts are), else setTimeout. Callbacks queued in one turn run in the
+ * order they were queued, as with setImmediate. Chosen once, at load.
+ */
+export const nextTurn: (callback: TurnCallback) => void = chooseNextTurn();

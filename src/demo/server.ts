@@ -50,7 +50,7 @@ function send(response: ServerResponse, status: number, text: string): void {
   response.writeHead(status, { "Content-Type": "text/plain; charset=utf-8" }).end(`${text}\n`);
 }
 
-function handler(root: string, served: readonly string[]) {
+function handler(root: string, served: readonly string[], page: string) {
   return (request: IncomingMessage, response: ServerResponse): void => {
     if (request.method !== "GET" && request.method !== "HEAD") return send(response, 405, "only GET and HEAD");
     let path: string;
@@ -59,13 +59,13 @@ function handler(root: string, served: readonly string[]) {
     } catch {
       return send(response, 400, "bad path");
     }
-    if (path === "/") {
-      response.writeHead(302, { Location: DEMO_PAGE }).end();
+    if (path === "/" && page !== "/") {
+      response.writeHead(302, { Location: page }).end();
       return;
     }
     // normalize() folds any ../ before the check, so a path can only name a file under a served directory.
     const relative = normalize(path).replace(/^[/\\]+/, "");
-    if (relative.split(sep).includes("..") || !served.some((dir) => `${relative}/`.startsWith(dir))) return send(response, 404, `not served: ${path}`);
+    if (relative.split(sep).includes("..") || !served.some((dir) => dir === "/" || `${relative}/`.startsWith(dir))) return send(response, 404, `not served: ${path}`);
     let file = join(root, relative);
     try {
       if (statSync(file).isDirectory()) file = join(file, "index.html");
@@ -83,19 +83,23 @@ function handler(root: string, served: readonly string[]) {
   };
 }
 
-/** Starts the demo server on 127.0.0.1. */
-export async function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
-  const { root } = packageInfo();
-  const served = [...SERVED, ...(options.alsoServe ?? []).map((dir) => dir.replace(/\/?$/, "/"))];
-  const server: Server = createServer(handler(root, served));
+/** A static server on 127.0.0.1 for the directories `served` (relative, ending in "/") of `root`. */
+export async function startStaticServer(root: string, served: readonly string[], port: number, page = "/"): Promise<DemoServer> {
+  const server: Server = createServer(handler(root, served, page));
   await new Promise<void>((resolve, reject) => {
     server.once("error", reject);
-    server.listen(options.port ?? DEMO_PORT, "127.0.0.1", () => resolve());
+    server.listen(port, "127.0.0.1", () => resolve());
   });
   const origin = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   return {
     origin,
-    pageUrl: `${origin}${DEMO_PAGE}`,
+    pageUrl: `${origin}${page}`,
     close: () => new Promise<void>((resolve, reject) => server.close((error) => (error ? reject(error) : resolve()))),
   };
+}
+
+/** Starts the demo server on 127.0.0.1. */
+export function startDemoServer(options: DemoServerOptions = {}): Promise<DemoServer> {
+  const served = [...SERVED, ...(options.alsoServe ?? []).map((dir) => dir.replace(/\/?$/, "/"))];
+  return startStaticServer(packageInfo().root, served, options.port ?? DEMO_PORT, DEMO_PAGE);
 }

@@ -9,7 +9,7 @@
  *  pointer (barrier.ts); the sanity checker must report the object. Test only. */
 @inline export const FAULT_BARRIER_SKIP_YOUNG: u32 = 1 << 1;
 
-/** A put pops its MVar's queue head without the write barrier (mvar.ts):
+/** A put pops its MVar's queue head without the write barrier (mvar/mvar.ts):
  *  GHC 8.10.2's bug; the sanity checker must report the MVar. Test only. */
 @inline export const FAULT_MVAR_POP_NO_BARRIER: u32 = 1 << 2;
 

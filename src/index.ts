@@ -15,6 +15,7 @@ export type { ChannelRuntime } from "./threads/chan.js";
 export type { BlockingOptions } from "./threads/threads.js";
 export type { RuntimeState } from "./runtime.js";
 export type { RuntimeOptions, HeapFaults } from "./core/options.js";
+export type { PluginSource, PluginImports, PluginView } from "./core/plugin.js";
 export type { PoolStats, RuntimeStats, ShutdownReport, HeapStats, GenerationStats, PauseStats } from "./core/report.js";
 export {
   UnloadableError,
@@ -34,5 +35,6 @@ export {
   LibraryError,
   ShutdownCheckError,
   BlockedIndefinitelyError,
+  PluginError,
 } from "./core/errors.js";
 export type { SanityDetail, StaleReason } from "./core/errors.js";

@@ -15,7 +15,7 @@
 //      live object in them is copied and re-examined)
 //   2. roots: handles, the root stack, then the remembered sets of N+1..,
 //      then the MVar wake list and, in a minor collection only, the blocked
-//      threads (Note [Blocked threads are not roots], mvar.ts)
+//      threads (Note [Blocked threads are not roots], mvar/tso.ts)
 //   3. the Cheney scan of to-space (scavenge.ts; a minor collection that has
 //      copied 1/8 of a nursery promotes the rest in place and scans it there:
 //      Note [Promoting the nursery in place], promote.ts), alternating with the trace
@@ -23,7 +23,7 @@
 //      new (Note [Weak fields are not scanned], weak.ts); the dead values of
 //      `finalise` registrations are resurrected and queued, and the scan and
 //      trace run again over them; then blocked threads a major collection
-//      did not reach are woken as deadlocked (mvar.ts)
+//      did not reach are woken as deadlocked (mvar/tso.ts)
 //   4. weak pointers with dead keys are cleared, dead `finaliseLast` values
 //      queued (Note [Finalisation in a collection], finalise.ts); host
 //      references and custom blocks: follow the moved, queue the dead
@@ -31,6 +31,7 @@
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
 //      re-check every invariant.
 
+import { mutatorFinalisersReset } from "./mutator-finalisers";
 import { poolBytes, poolLimit } from "../pool";
 import { fail, failureCheck, CHECK_NONE } from "../failure";
 import { remsetTruncate, remsetsReset } from "../barrier";
@@ -49,7 +50,9 @@ import { rootsEvacuate, rootsReset } from "./roots";
 import { hostrefsSweep, hostrefsReset } from "./hostrefs";
 import { customSweep, customReset } from "./custom";
 import { pauseRecord, pausesReset, PAUSE_MINOR, PAUSE_MAJOR } from "./pauses";
-import { mvarRootsEvacuate, mvarThreadsAfterScan, mvarReset } from "../mvar";
+import { mvarReset } from "../mvar/mvar";
+import { threadsRootsEvacuate, threadsAfterScan } from "../mvar/tso";
+import { wakeRootsEvacuate } from "../mvar/wake";
 import { weakBegin, weakTrace, weakReset } from "./weak";
 import { finaliseFirst, finaliseLastAndWeaks, finaliseDueEvacuate, finaliseReset } from "./finalise";
 
@@ -97,6 +100,7 @@ export function heapReset(): void {
   customReset();
   weakReset();
   finaliseReset();
+  mutatorFinalisersReset();
   mvarReset();
   pausesReset();
   promoteReset();
@@ -157,13 +161,15 @@ export function collect(level: i32): void {
   rootsEvacuate();
   finaliseDueEvacuate();
   scavengeRememberedSets(level);
-  // After the remembered sets: Note [Blocked threads are not roots] (mvar.ts).
-  mvarRootsEvacuate(major);
+  // After the remembered sets: the wake list's values, then (a minor
+  // collection only) Note [Blocked threads are not roots] (mvar/tso.ts).
+  wakeRootsEvacuate();
+  threadsRootsEvacuate(major);
   weakBegin();
   scanAndTraceWeaks();
   if (finaliseFirst()) scanAndTraceWeaks();
   // After resurrection: a finaliser may yet put into an MVar it reaches.
-  mvarThreadsAfterScan(major);
+  threadsAfterScan(major);
   finaliseLastAndWeaks();
   hostrefsSweep();
   customSweep();

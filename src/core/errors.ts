@@ -254,3 +254,14 @@ export class CoreLoadError extends UnloadableError {
     this.url = url;
   }
 }
+
+/**
+ * A plugin module was refused: it is not built on the unloadable core, is
+ * built on another version of it, or a plugin call named no export of its
+ * own (docs/plugins.md).
+ */
+export class PluginError extends UnloadableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_PLUGIN", message, options);
+  }
+}

@@ -9,6 +9,8 @@ import type { WasmMemory } from "./wasm-types.js";
  */
 export interface CoreExports {
   readonly memory: WasmMemory;
+  /** ABI_VERSION (assembly/abi.ts): the host refuses a plugin built on another. */
+  abi_version(): number;
   rt_init(): number;
   rt_exit(): number;
   rt_reset(): void;
@@ -121,7 +123,7 @@ export interface CoreExports {
   root_depth(): number;
   sanity_check(): number;
 
-  // MVars and their blocked threads (assembly/mvar.ts).
+  // MVars and their blocked threads (assembly/mvar/).
   mvar_new(value: number): number;
   mvar_take(slot: number): number;
   mvar_read(slot: number): number;
@@ -174,6 +176,11 @@ export interface CoreExports {
   weak_listed(): number;
   weak_cleared(): number;
   rt_unfinalised_customs(): number;
+  custom_mutator_made(): number;
+  finalise_mutator_registered(): number;
+  call_custom_finaliser(fn: number, payload: number): void;
+  call_finalise_function(fn: number, slot: number): void;
+  call_function(fn: number): void;
 }
 
 /** Fault injection switches of the core (assembly/faults.ts). */

@@ -14,7 +14,7 @@ import { CoreLoadError } from "./errors.js";
 import type { CoreBuild, CoreExports } from "./exports.js";
 import { compileFetched } from "./fetch-wasm.js";
 import { compileFile, compileFileSync } from "./read-file.js";
-import { CoreAbort, liftString } from "./trap.js";
+import { coreImports } from "./trap.js";
 
 /** Compiled builds, shared by every runtime of the process. */
 const compiled = new Map<CoreBuild, WebAssembly.Module>();
@@ -78,23 +78,12 @@ export function coreModule(build: CoreBuild = "release"): WebAssembly.Module {
   return module;
 }
 
-/** A fresh instance of a compiled core (or of a module built on it). */
+/** A fresh instance of a compiled core. */
 export function instantiateModule(module: WebAssembly.Module): CoreExports {
-  let memory: WebAssembly.Memory | undefined;
-  const imports = {
-    env: {
-      abort(message: number, file: number, line: number, column: number): never {
-        const text = memory === undefined ? "abort before start" : liftString(memory, message);
-        const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
-        throw new CoreAbort(text + where);
-      },
-      // The collector's clock, for pause times (assembly/heap/collect.ts).
-      now: (): number => performance.now(),
-    },
-  };
+  const { imports, attach } = coreImports();
   const instance = new WebAssembly.Instance(module, imports);
   const exports = instance.exports as unknown as CoreExports;
-  memory = exports.memory;
+  attach(exports.memory);
   return exports;
 }
 

@@ -2,6 +2,7 @@
 
 import { ArgumentError, type FinaliserError } from "./errors.js";
 import type { CoreBuild } from "./exports.js";
+import type { PluginImports, PluginSource } from "./plugin.js";
 
 export interface RuntimeOptions {
   /**
@@ -45,6 +46,16 @@ export interface RuntimeOptions {
    * the ShutdownReport (docs/finalisers.md).
    */
   onFinaliserError?: (error: FinaliserError) => void;
+  /**
+   * A plugin to run instead of the default core: the bytes of a module built
+   * on the core's AssemblyScript API, or the module compiled (docs/plugins.md).
+   * Each source object is compiled and checked once, then every runtime
+   * started with it gets a fresh instance. A module that is not built on this
+   * version of the core is refused with PluginError.
+   */
+  module?: PluginSource;
+  /** The plugin's own imports, beside the core's `env.abort` and `env.now` (which it may not replace). */
+  imports?: PluginImports;
 }
 
 /** Test-only fault switches of the heap (RuntimeOptions.faults). */
@@ -69,9 +80,11 @@ export interface ResolvedOptions {
   readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | "promoted-stub" | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
+  readonly module: PluginSource | undefined;
+  readonly imports: PluginImports | undefined;
 }
 
-const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError"]);
+const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError", "module", "imports"]);
 const knownFaults = new Set(["skipBarrier", "stale"]);
 export const UNLIMITED_HEAP = 2 ** 32 - 1;
 export const NURSERY_DEFAULT = 1 << 20;
@@ -126,7 +139,29 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (onFinaliserError !== undefined && typeof onFinaliserError !== "function") {
     throw new ArgumentError(`Runtime.start: onFinaliserError must be a function (error) => void, got ${describe(onFinaliserError)}`);
   }
-  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults), seed, onFinaliserError: onFinaliserError as ResolvedOptions["onFinaliserError"] };
+  const { module, imports } = resolvePlugin(given);
+  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults), seed, onFinaliserError: onFinaliserError as ResolvedOptions["onFinaliserError"], module, imports };
+}
+
+function resolvePlugin(given: Record<string, unknown>): { module: PluginSource | undefined; imports: PluginImports | undefined } {
+  const module = given.module;
+  if (module !== undefined && !(module instanceof Uint8Array || module instanceof ArrayBuffer || module instanceof WebAssembly.Module)) {
+    throw new ArgumentError(`Runtime.start: module must be a plugin's bytes (Uint8Array or ArrayBuffer) or a WebAssembly.Module, got ${describe(module)}`);
+  }
+  if (module !== undefined && given.build !== undefined) {
+    throw new ArgumentError("Runtime.start: build chooses a build of the default core; a plugin (module) is built by its author with the core inside it. Leave one of them out");
+  }
+  const imports = given.imports;
+  if (imports !== undefined && module === undefined) {
+    throw new ArgumentError("Runtime.start: imports are a plugin's own imports; give them with the plugin (module)");
+  }
+  if (imports !== undefined) {
+    if (typeof imports !== "object" || Array.isArray(imports)) throw new ArgumentError(`Runtime.start: imports must be an object of import modules ({ env: { … } }), got ${describe(imports)}`);
+    for (const [name, values] of Object.entries(imports as object)) {
+      if (values === null || typeof values !== "object" || Array.isArray(values)) throw new ArgumentError(`Runtime.start: imports.${name} must be an object of import values, got ${describe(values)}`);
+    }
+  }
+  return { module: module as PluginSource | undefined, imports: imports as PluginImports | undefined };
 }
 
 function resolveFaults(faults: unknown): ResolvedOptions["faults"] {

@@ -26,6 +26,28 @@ export class CoreAbort extends Error {
   }
 }
 
+/**
+ * The imports every instance of the core needs (a plugin's too): `env.abort`
+ * (a trap: throws CoreAbort, naming the message and the place) and `env.now`
+ * (the collector's clock, for pause times). The abort reads the message from
+ * the instance's memory, known only once it exists: `attach` gives it.
+ */
+export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WebAssembly.Memory) => void } {
+  let memory: WebAssembly.Memory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const text = memory === undefined ? "abort before start" : liftString(memory, message);
+        const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
+        throw new CoreAbort(text + where);
+      },
+      // The collector's clock, for pause times (assembly/heap/collect.ts).
+      now: (): number => performance.now(),
+    },
+  };
+  return { imports, attach: (m) => { memory = m; } };
+}
+
 /** Turns whatever a core call threw into the error the host reports. */
 export function trapFrom(operation: string, thrown: unknown): CoreTrapError {
   if (thrown instanceof CoreAbort) return new CoreTrapError(operation, thrown.trap);

@@ -9,8 +9,8 @@
 //   undefined                                 → refused (UnrepresentableValueError)
 
 import type { CoreExports } from "../core/exports.js";
-import { OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
-import { Handle, handleSlot, type HeapContext } from "./handles.js";
+import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
+import { Handle, handleSlot, type HandleKind, type HeapContext } from "./handles.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -150,3 +150,25 @@ function decodeString(core: CoreExports, p: number): string {
   }
   return s;
 }
+
+/**
+ * rt.adopt: the JS value of the handle a plugin made in `slot`. A Block,
+ * MVar, Custom or Weak keeps the slot (the host frees it); any other value
+ * is decoded and the slot freed at once.
+ */
+export function adopt(context: HeapContext, core: CoreExports, slot: unknown, operation: string): unknown {
+  if (typeof slot !== "number" || !Number.isInteger(slot) || slot < 0 || slot > 0xffff_fffe || !core.handle_is_live(slot)) {
+    throw new ArgumentError(`${operation}: ${typeof slot === "number" ? slot : typeof slot} is not a live handle slot; adopt the slot a plugin's handleNew returned, once`);
+  }
+  const word = core.handle_get(slot) >>> 0;
+  if ((word & POINTER_MASK) === 0 && word !== 0) {
+    const kind = handleKinds[core.heap_kind(word)];
+    if (kind !== undefined) return context.wrap(kind, slot);
+  }
+  const value = decode(context, core, word);
+  core.handle_free(slot);
+  return value;
+}
+
+/** The handle class of each kind that has one (HandleMakers). */
+const handleKinds: Readonly<Record<number, HandleKind>> = { [Kind.block]: "block", [Kind.mvar]: "mvar", [Kind.custom]: "custom", [Kind.weak]: "weak" };

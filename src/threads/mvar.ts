@@ -1,4 +1,4 @@
-// MVar<T>: a handle on an MVar in the GC heap (assembly/mvar.ts), with GHC's
+// MVar<T>: a handle on an MVar in the GC heap (assembly/mvar/mvar.ts), with GHC's
 // semantics; docs/mvar.md has the rules. Blocking operations return promises
 // and each one that has to wait is a thread of the runtime; non-blocking ones
 // return plain values. Code between two awaits is atomic with respect to
@@ -12,7 +12,7 @@ import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
 const VALUE_NONE = (3 << 3) | 2;
-/** mvar_put's results (PUT_* and OP_OUT_OF_HEAP in assembly/mvar.ts). */
+/** mvar_put's results (PUT_* and OP_OUT_OF_HEAP in assembly/mvar/mvar.ts). */
 const OP_OUT_OF_HEAP = 0;
 const PUT_BLOCKED = 2;
 

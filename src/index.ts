@@ -22,6 +22,7 @@ export {
   ArgumentError,
   ShutdownError,
   CoreTrapError,
+  CoreLoadError,
   LifecycleError,
   SanityError,
   LeakError,

@@ -1,7 +1,7 @@
 // Runtime: one instance of the core, from start to shutdown.
 
 import { CoreFault, type CoreExports } from "./core/exports.js";
-import { instantiateCore } from "./core/load.js";
+import { instantiateModule, loadCore } from "./core/load.js";
 import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, type PluginView } from "./core/plugin.js";
 import { liftString, trapFrom } from "./core/trap.js";
 import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
@@ -74,12 +74,13 @@ export class Runtime {
   /** Instantiates the core and initialises it. */
   static async start(options?: RuntimeOptions): Promise<Runtime> {
     const resolved = resolveOptions(options);
-    const module = resolved.module === undefined ? undefined : await pluginModule(resolved.module);
+    // Compiled once per process (a page) and per plugin, asynchronously; CoreLoadError if the core's build cannot be had.
+    const module = resolved.module === undefined ? await loadCore(resolved.build) : await pluginModule(resolved.module);
     let core: CoreExports;
     let plugin: PluginInstance | undefined;
     try {
-      if (module === undefined) {
-        core = instantiateCore(resolved.build);
+      if (resolved.module === undefined) {
+        core = instantiateModule(module);
       } else {
         plugin = instantiatePlugin(module, resolved.imports);
         core = plugin.core;
@@ -160,6 +161,12 @@ export class Runtime {
     const report = this.#guard("Runtime.shutdown", (c) => this.#exit(c));
     this.#core = undefined;
     this.#plugin = undefined;
+    // The cycle's threads hold the instance (their MVar fast path reads its
+    // memory): let go of them too, so a shut-down Runtime that is still
+    // referenced (an `await using` in a long-lived frame, a suspended async
+    // function's register) does not keep its WebAssembly.Memory alive.
+    this.#heap = undefined;
+    this.#finalisers = undefined;
     this.#state = "shutdown";
     untrackRuntime(this);
     this.#throwCheckFailure();

@@ -241,6 +241,21 @@ export class ShutdownCheckError extends UnloadableError {
 }
 
 /**
+ * The core's wasm could not be fetched, read or compiled: the package's
+ * build/ is missing or not served beside the library, or the environment
+ * cannot read it. `url` says where it was looked for; `cause` has the reason.
+ */
+export class CoreLoadError extends UnloadableError {
+  /** Where the core was looked for. */
+  readonly url: string;
+
+  constructor(operation: string, url: string, reason: string, options?: ErrorOptions) {
+    super("ERR_CORE_LOAD", `${operation}: could not load the core from ${url}: ${reason}`, options);
+    this.url = url;
+  }
+}
+
+/**
  * A plugin module was refused: it is not built on the unloadable core, is
  * built on another version of it, or a plugin call named no export of its
  * own (docs/plugins.md).

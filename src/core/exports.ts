@@ -1,12 +1,14 @@
 // The core's exports as the host sees them: the raw ABI (assembly/index.ts),
 // its fault switches and the builds it comes in. Types and constants only.
 
+import type { WasmMemory } from "./wasm-types.js";
+
 /**
  * The core's raw exports (assembly/index.ts). Pointers arrive as signed i32:
  * read them with `>>> 0`. 64-bit counters arrive as f64.
  */
 export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** ABI_VERSION (assembly/abi.ts): the host refuses a plugin built on another. */
   abi_version(): number;
   rt_init(): number;

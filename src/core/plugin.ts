@@ -21,17 +21,18 @@
 import { instantiateSync, type ASUtil } from "@assemblyscript/loader";
 import { PluginError } from "./errors.js";
 import type { CoreExports } from "./exports.js";
-import { coreModule } from "./load.js";
+import { coreModule, loadCore } from "./load.js";
 import { coreImports } from "./trap.js";
+import type { WasmImportValue, WasmModule } from "./wasm-types.js";
 
 /** The ABI this host speaks (ABI_VERSION in assembly/abi.ts). */
 export const ABI_VERSION = 1;
 
 /** What Runtime.start accepts as a plugin: its bytes, or a compiled module. */
-export type PluginSource = Uint8Array | ArrayBuffer | WebAssembly.Module;
+export type PluginSource = Uint8Array | ArrayBuffer | WasmModule;
 
 /** The plugin's own imports, beside the core's `env.abort` and `env.now`. */
-export type PluginImports = Readonly<Record<string, Readonly<Record<string, WebAssembly.ImportValue>>>>;
+export type PluginImports = Readonly<Record<string, Readonly<Record<string, WasmImportValue>>>>;
 
 /** Names of the core's exports, from the default core itself. */
 let abiNames: ReadonlyMap<string, string> | undefined;
@@ -53,6 +54,8 @@ const checked = new WeakMap<object, WebAssembly.Module>();
 export async function pluginModule(source: PluginSource): Promise<WebAssembly.Module> {
   const known = checked.get(source);
   if (known !== undefined) return known;
+  // The ABI check reads the default core's exports (coreAbi): compiled here, asynchronously, where it must be fetched.
+  await loadCore("release");
   let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) {
     module = source;

@@ -3,9 +3,10 @@
 // reader for the core's own strings (trap and checker messages).
 
 import { CoreTrapError } from "./errors.js";
+import type { WasmMemory } from "./wasm-types.js";
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
-export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+export function liftString(memory: WasmMemory, ptr: number): string {
   ptr >>>= 0;
   if (ptr === 0) return "";
   const buffer = memory.buffer;

@@ -46,6 +46,7 @@
 // handle f kept past its return would keep v alive at the whim of V8's
 // collector, so it is stale instead (StaleHandleError 'freed').
 
+import { emitWarning } from "../core/environment.js";
 import type { CoreExports } from "../core/exports.js";
 import { CoreTrapError, FinaliserError } from "../core/errors.js";
 import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
@@ -118,7 +119,7 @@ interface Job {
 export type FinaliserErrorHandler = (error: FinaliserError) => void;
 
 function warn(error: FinaliserError): void {
-  process.emitWarning(error);
+  emitWarning(error);
 }
 
 /** Finalisation state of one runtime cycle. See Note [The finaliser queue]. */

@@ -19,12 +19,13 @@
 
 import { ArgumentError, LibraryError } from "../core/errors.js";
 import { describe, refuseUnknownKeys } from "../core/options.js";
+import type { WasmImportValue, WasmInstance, WasmModule } from "../core/wasm-types.js";
 
 /** What `rt.loadLibrary` accepts: the module's bytes, or a compiled module. */
-export type LibrarySource = Uint8Array | ArrayBuffer | WebAssembly.Module;
+export type LibrarySource = Uint8Array | ArrayBuffer | WasmModule;
 
 /** Import object for the library: module name → field → value. */
-export type LibraryImports = Readonly<Record<string, Readonly<Record<string, WebAssembly.ImportValue>>>>;
+export type LibraryImports = Readonly<Record<string, Readonly<Record<string, WasmImportValue>>>>;
 
 export interface LoadLibraryOptions {
   /** The library's imports (default: none). */
@@ -38,7 +39,7 @@ let unloadOf: (library: Library) => void;
 let finaliserOf: (library: Library, name: string, payload: number) => void;
 
 /** @internal Called with each new library instance (the stress harness counts their collection). */
-export type LibraryInstanceObserver = (instance: WebAssembly.Instance, library: Library) => void;
+export type LibraryInstanceObserver = (instance: WasmInstance, library: Library) => void;
 const observers = new Set<LibraryInstanceObserver>();
 
 /**
@@ -82,7 +83,7 @@ export class Library {
   #exportNames: readonly string[];
 
   /** @internal Use rt.loadLibrary. */
-  constructor(instance: WebAssembly.Instance, name: string | undefined, runtimeId: number) {
+  constructor(instance: WasmInstance, name: string | undefined, runtimeId: number) {
     this.id = nextLibraryId++;
     this.name = name ?? `library#${this.id}`;
     this.runtimeId = runtimeId;

@@ -82,14 +82,30 @@ export function heapContextOf(owner: unknown, operation: string): HeapContext {
   return source(operation);
 }
 
+/** What the backstop keeps for a handle: its slot and its cycle, reached through a cell the cycle empties when it ends. */
 interface Held {
-  readonly context: HeapContext;
+  readonly cell: BackstopCell;
   readonly slot: number;
+}
+
+// Note [The backstop lets go of an ended cycle]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A FinalizationRegistry holds its held values strongly until the callback
+// has run, and callbacks run only as tasks. Had the held value been the
+// HeapContext itself, every handle dropped without free() would keep its
+// cycle's context, threads and so the instance and its WebAssembly.Memory
+// alive until a task ran after its collection: a loop of start → work →
+// shutdown that awaits only promises never gives one, and ran out of wasm
+// memory in Chromium after ~200 runtimes (found by the browser demo). The
+// held value names the cycle through a cell that HeapContext.end() empties,
+// so an ended cycle is reachable from nothing the backstop keeps.
+interface BackstopCell {
+  context: HeapContext | undefined;
 }
 
 // Module-level, so it lives as long as the package: an unreachable registry
 // never calls back (docs: DESIGN.md, measured facts).
-const backstop = new FinalizationRegistry<Held>((held) => held.context.reclaim(held.slot));
+const backstop = new FinalizationRegistry<Held>((held) => held.cell.context?.reclaim(held.slot));
 
 /** The heap state of one runtime cycle, on the host side. */
 export class HeapContext {
@@ -98,6 +114,8 @@ export class HeapContext {
   readonly maxHeap: number;
   #guard: CoreGuard;
   #ended: StaleReason | undefined;
+  /** Names this cycle to the backstop until it ends; see Note [The backstop lets go of an ended cycle]. */
+  readonly #backstopCell: BackstopCell = { context: this };
   #scopes: Handle[][] = [];
   #reclaimed = 0;
 
@@ -138,12 +156,18 @@ export class HeapContext {
   /** The cycle ends; returns how many host references were released. */
   end(reason: "shutdown" | "restarted"): number {
     this.#ended = reason;
+    this.#backstopCell.context = undefined;
     this.#scopes = [];
     return this.hostRefs.releaseAll();
   }
 
   run<T>(operation: string, body: (core: CoreExports) => T): T {
     return this.#guard(operation, body);
+  }
+
+  /** @internal The cell the backstop reaches this cycle through. */
+  get backstopCell(): BackstopCell {
+    return this.#backstopCell;
   }
 
   /** Handles reclaimed by the FinalizationRegistry because nobody freed them. */
@@ -232,7 +256,7 @@ export class Handle {
     this.#context = context;
     this.#slot = slot;
     this.#backstopped = !skipBackstop;
-    if (this.#backstopped) backstop.register(this, { context, slot }, this);
+    if (this.#backstopped) backstop.register(this, { cell: context.backstopCell, slot }, this);
     context.track(this);
   }
 

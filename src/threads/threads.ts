@@ -29,6 +29,7 @@ import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "../core/errors.js";
 import { describe } from "../core/options.js";
 import type { HeapContext } from "../heap/handles.js";
+import { nextTurn } from "../core/environment.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
 import { decode, intOfWord, isIntWord } from "../heap/values.js";
@@ -364,7 +365,7 @@ export class Threads {
       }
       try {
         if (notYet() && ++turns < DEADLOCK_CHECK_TURNS) {
-          setImmediate(check);
+          nextTurn(check);
           return;
         }
         this.#checkScheduled = false;
@@ -374,7 +375,7 @@ export class Threads {
         this.#checkScheduled = false;
       }
     };
-    setImmediate(check);
+    nextTurn(check);
   }
 
   /** True once end() ran: the cycle is over (exit, restart or a trap), `core` must not be called. */

@@ -24,6 +24,7 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startStaticServer } from "../src/demo/server.js";
 import { chromiumUnavailable, launchChromium } from "./support/chromium.js";
+import { readmeBlock } from "./support/readme.js";
 
 const run = promisify(execFile);
 const repo = fileURLToPath(new URL("..", import.meta.url));
@@ -31,14 +32,6 @@ const tsc = join(repo, "node_modules/typescript/bin/tsc");
 const vite = join(repo, "node_modules/vite/bin/vite.js");
 /** The Node types a Node 20 user has; the repository's own pin. */
 const typesNode = `@types/node@${(JSON.parse(readFileSync(join(repo, "package.json"), "utf8")) as { devDependencies: Record<string, string> }).devDependencies["@types/node"]}`;
-
-/** A fenced code block of the README, by its language, in order of appearance. */
-function readmeBlock(lang: string, index = 0): string {
-  const readme = readFileSync(join(repo, "README.md"), "utf8");
-  const blocks = [...readme.matchAll(new RegExp("```" + lang + "\\n([\\s\\S]*?)```", "g"))].map((m) => m[1]!);
-  if (blocks[index] === undefined) throw new Error(`README.md has no ${lang} block number ${index}`);
-  return blocks[index];
-}
 
 interface Packed {
   readonly filename: string;
@@ -81,10 +74,10 @@ describe("the packed package", () => {
     tarball = join(work, packed.filename);
     process.stdout.write(`npm pack: ${packed.filename}, ${(packed.size / 1024).toFixed(1)} KiB packed, ${(packed.unpackedSize / 1024).toFixed(1)} KiB unpacked, ${packed.files.length} files\n`);
 
-    project(join(work, "js"), { name: "consumer-js" }, { "example.js": readmeBlock("js") });
+    project(join(work, "js"), { name: "consumer-js" }, { "example.js": readmeBlock("example: javascript") });
     project(join(work, "ts-node"), { name: "consumer-ts-node" }, {
       "tsconfig.json": JSON.stringify({ compilerOptions: { ...strictOptions, lib: ["ES2022", "ESNext.Disposable"], types: ["node"], module: "NodeNext", moduleResolution: "NodeNext", outDir: "out" }, include: ["example.ts"] }),
-      "example.ts": readmeBlock("ts"),
+      "example.ts": readmeBlock("example: typescript"),
     });
     project(join(work, "ts-dom"), { name: "consumer-ts-dom" }, {
       "tsconfig.json": JSON.stringify({ compilerOptions: { ...strictOptions, lib: ["ES2022", "ESNext.Disposable", "DOM"], types: [], module: "ESNext", moduleResolution: "Bundler", noEmit: true }, include: ["src"] }),
@@ -126,12 +119,13 @@ describe("the packed package", () => {
 
   it("holds the library, its declarations and maps, the core's builds, the demo, README and docs, and nothing else", () => {
     const paths = packed.files.map((f) => f.path);
-    const unexpected = paths.filter((p) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|dist\/build\/[\w.-]+\.wasm|examples\/browser\/[\w.-]+|docs\/[\w.-]+\.md|README\.md|package\.json)$/.test(p));
+    // assembly/ is the core's AssemblyScript, which a plugin imports and builds (docs/plugins.md).
+    const unexpected = paths.filter((p) => !/^(dist\/src\/.+\.(js|d\.ts|js\.map)|dist\/build\/[\w.-]+\.wasm|examples\/browser\/[\w.-]+|assembly\/[\w./-]+\.(ts|json)|docs\/[\w.-]+\.md|README\.md|package\.json)$/.test(p));
     expect(unexpected).toEqual([]);
     for (const needed of ["dist/src/index.js", "dist/src/index.d.ts", "dist/src/cli.js", "dist/build/unloadable.wasm", "dist/build/unloadable.debug.wasm", "dist/build/testlib-resources.wasm", "examples/browser/index.html"]) {
       expect(paths).toContain(needed);
     }
-    expect(paths.filter((p) => /(^|\/)(test|bench|assembly|testlib|scripts)\//.test(p) || p.endsWith(".ts") && !p.endsWith(".d.ts"))).toEqual([]);
+    expect(paths.filter((p) => /(^|\/)(test|bench|testlib|scripts|src)\//.test(p) && !p.startsWith("dist/src/") || (p.endsWith(".ts") && !p.endsWith(".d.ts") && !p.startsWith("assembly/")))).toEqual([]);
   });
 
   it("has a map beside every script that names one, each carrying its sources", () => {

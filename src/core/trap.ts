@@ -32,8 +32,8 @@ export class CoreAbort extends Error {
  * (the collector's clock, for pause times). The abort reads the message from
  * the instance's memory, known only once it exists: `attach` gives it.
  */
-export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WebAssembly.Memory) => void } {
-  let memory: WebAssembly.Memory | undefined;
+export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WasmMemory) => void } {
+  let memory: WasmMemory | undefined;
   const imports = {
     env: {
       abort(message: number, file: number, line: number, column: number): never {

@@ -26,6 +26,7 @@ import {
   OBJECT_ALIGN_MASK, maxLengthFor, kindName,
 } from "./layout";
 import { fail } from "../failure";
+import { allocationFails } from "../faults";
 
 /** Size of a two-field block, the commonest object (list cells, tree nodes). */
 @inline export const BLOCK2_BYTES: usize = HEADER_SIZE + 2 * WORD_SIZE;
@@ -42,6 +43,7 @@ export function allocObject(kind: u32, tag: u32, length: u32): usize {
   if (length >= LENGTH_CHECKED_FROM && length > maxLengthFor(kind)) {
     fail("allocObject: " + length.toString() + " units is more than an object of kind " + kindName(kind) + " can hold (" + maxLengthFor(kind).toString() + "): its size would not fit 32 bits");
   }
+  if (allocationFails()) return 0; // test only: Note [Failing the n-th allocation] (faults.ts)
   let size = sizeFor(kind, length);
   let p = nurseryAlloc(size);
   if (p == 0) {

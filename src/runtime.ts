@@ -6,7 +6,7 @@ import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, t
 import { CoreAbort, liftString, trapFrom } from "./core/trap.js";
 import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, type UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
-import { snapshotOptions } from "./core/user.js";
+import { isInstance, snapshotOptions } from "./core/user.js";
 import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
 import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
 import { Block, newBlock } from "./heap/block.js";
@@ -460,8 +460,8 @@ export class Runtime {
 
 /** True for what only a failed core call throws; See Note [Only a trap discards a runtime]. */
 function isTrap(thrown: unknown): boolean {
-  if (thrown instanceof CoreAbort || thrown instanceof WebAssembly.RuntimeError) return true;
-  return thrown instanceof RangeError && /call stack/i.test(thrown.message);
+  if (isInstance(thrown, CoreAbort) || isInstance(thrown, WebAssembly.RuntimeError)) return true;
+  return isInstance(thrown, RangeError) && /call stack/i.test((thrown as RangeError).message);
 }
 
 /** @internal The live core of a runtime, for the harness and the benchmarks. */

@@ -139,4 +139,21 @@ describe("a user's exception is not a core trap", () => {
     await a.shutdown();
     await b.shutdown();
   });
+
+  it("a finaliser that throws a Proxy whose traps throw is reported, and shutdown completes (found by the fuzzer)", async () => {
+    const errors: FinaliserError[] = [];
+    const rt = await Runtime.start({ onFinaliserError: (e) => errors.push(e) });
+    const hostile = new Proxy({}, new Proxy({}, { get: () => () => { throw new Error("trap"); } }));
+    const key = rt.block(0, []);
+    rt.finalise(key, () => {
+      throw hostile;
+    });
+    rt.custom(1, () => {
+      throw hostile;
+    });
+    const report = await rt.shutdown();
+    expect(report.finaliserErrors).toBe(2);
+    expect(errors.map((e) => e.cause === hostile)).toEqual([true, true]);
+    expect(errors[0]!.message).toMatch(/threw \(at shutdown\): a non-Error object/);
+  });
 });

@@ -270,7 +270,7 @@ export class PluginError extends UnloadableError {
 /** `cause` in a message; a hostile value (a throwing getter, a revoked Proxy) gives a generic text. */
 export function causeText(cause: unknown): string {
   try {
-    return cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "object" && cause !== null ? "a non-Error object" : String(cause);
+    return cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "object" && cause !== null ? "a non-Error object" : typeof cause === "symbol" ? "a symbol" : String(cause);
   } catch {
     return "a value that cannot be shown";
   }

@@ -38,11 +38,25 @@ export function readUser<T>(operation: string, what: string, read: () => T): T {
   }
 }
 
+/**
+ * `value instanceof type`, false where the check itself throws (a Proxy
+ * whose getPrototypeOf trap throws, a revoked Proxy): for what a user's code
+ * threw, which may be anything.
+ */
+export function isInstance(value: unknown, type: abstract new (...args: never[]) => unknown): boolean {
+  if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
+  try {
+    return value instanceof type;
+  } catch {
+    return false;
+  }
+}
+
 /** `thrown` in a message, without running any more of the user's code than String() of a primitive. */
 function describeThrown(thrown: unknown): string {
-  if (thrown instanceof Error) {
+  if (isInstance(thrown, Error)) {
     try {
-      return `${thrown.name}: ${thrown.message}`;
+      return `${(thrown as Error).name}: ${(thrown as Error).message}`;
     } catch {
       return "an Error";
     }

@@ -59,7 +59,7 @@
 import { emitWarning } from "../core/environment.js";
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, causeText, CoreTrapError, FinaliserError } from "../core/errors.js";
-import { isThenable } from "../core/user.js";
+import { isInstance, isThenable } from "../core/user.js";
 import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
 import { Handle, withoutBackstop, type HeapContext } from "../heap/handles.js";
 import { decode } from "../heap/values.js";
@@ -521,7 +521,7 @@ export class Finalisers {
         // This runtime died under it: that is the caller's error, not the
         // finaliser's. Another runtime's trap is the finaliser's own error
         // (Note [Only a trap discards a runtime], src/runtime.ts).
-        if (thrown instanceof CoreTrapError && this.#context?.owner.state === "dead") throw thrown;
+        if (isInstance(thrown, CoreTrapError) && this.#context?.owner.state === "dead") throw thrown;
         this.#report(new FinaliserError(this.#phase, entry.name, thrown));
       }
     } finally {

@@ -36,6 +36,7 @@ import { heap } from "./workloads/heap.js";
 import { poolChurn } from "./workloads/pool-churn.js";
 import { pipeline, pipelineShort } from "./workloads/pipeline.js";
 import { finalise } from "./workloads/finalise.js";
+import { hostile } from "./workloads/hostile.js";
 
 import type { Workload } from "./workload.js";
 
@@ -46,6 +47,7 @@ const registry: ReadonlyMap<string, Workload> = new Map<string, Workload>([
   [pipelineShort.name, pipelineShort],
   [heap.name, heap],
   [finalise.name, finalise],
+  [hostile.name, hostile],
 ]);
 
 /** The name that selects every registered workload in turn. See Note [Rotating workloads]. */
@@ -61,7 +63,7 @@ export const PIPELINE_PERIOD = 250;
 const MAX_PERIOD = 1_000_000;
 
 /** The workloads run when none is named, in turn. See Note [Rotating workloads]. */
-export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name, finalise.name, `${pipeline.name}${PERIOD_MARK}${PIPELINE_PERIOD}`].join(WORKLOAD_SEPARATOR);
+export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name, finalise.name, hostile.name, `${pipeline.name}${PERIOD_MARK}${PIPELINE_PERIOD}`].join(WORKLOAD_SEPARATOR);
 
 /** A workload in a list, with its period: 1 takes its share of the regular turns, N ≥ 2 one turn in N. */
 export interface WorkloadEntry {

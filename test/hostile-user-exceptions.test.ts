@@ -154,6 +154,6 @@ describe("a user's exception is not a core trap", () => {
     const report = await rt.shutdown();
     expect(report.finaliserErrors).toBe(2);
     expect(errors.map((e) => e.cause === hostile)).toEqual([true, true]);
-    expect(errors[0]!.message).toMatch(/threw \(at shutdown\): a non-Error object/);
+    expect(errors[0]!.message).toMatch(/threw \(at shutdown\): a value that cannot be shown/);
   });
 });

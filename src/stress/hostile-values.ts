@@ -23,14 +23,16 @@ export type Expectation = "same" | "equal" | "handle" | { readonly refused: stri
 /** What a value needs to be made: its runtime, another one, a handle already stale. */
 export interface HostileEnv {
   readonly rt: Runtime;
-  /** A second runtime, for foreign handles. */
-  readonly other: Runtime;
+  /** A second runtime, for foreign handles; absent, values that need one are not made. */
+  readonly other: Runtime | undefined;
   /** A live block of `rt`, for handles that must cross. */
   readonly live: Handle;
 }
 
 export interface HostileValue {
   readonly name: string;
+  /** True when make() needs env.other. */
+  readonly foreign?: boolean;
   make(env: HostileEnv): unknown;
   readonly expect: Expectation;
   /** False: put / tryPut / rt.mvar / a channel's write refuse it with ArgumentError. */
@@ -114,7 +116,7 @@ export const hostileValues: readonly HostileValue[] = [
     b.free();
     return b;
   }, "StaleHandleError"),
-  refused("a handle of another runtime", (env) => env.other.block(0, []), "ForeignHandleError"),
+  { ...refused("a handle of another runtime", (env) => env.other!.block(0, []), "ForeignHandleError"), foreign: true },
   undeliverable("a Proxy whose traps throw", throwingProxy),
   undeliverable("a revoked Proxy", revokedProxy),
   undeliverable("a thenable", () => ({ then: () => {} })),
@@ -123,7 +125,7 @@ export const hostileValues: readonly HostileValue[] = [
 ];
 
 /** Arguments that are not values: sizes, indices, options. */
-export const hostileNumbers: readonly unknown[] = [-1, -0, 0.5, Number.NaN, Infinity, 2 ** 32, 2 ** 53 + 1, "1", null, undefined, {}, 10n];
+export const hostileNumbers: readonly unknown[] = [-1, 0.5, Number.NaN, Infinity, 2 ** 32, 2 ** 53 + 1, "1", null, undefined, {}, 10n];
 
 /** Options objects that are refused: misspelt keys, throwing proxies, revoked proxies, getters that throw. */
 export const hostileOptions: readonly (() => unknown)[] = [

@@ -32,6 +32,8 @@ import type { Workload, WorkloadContext, WorkloadOutcome } from "../workload.js"
 /** Steps per cycle; list cells built in all. */
 const STEPS = 60;
 const LIST_CELLS = 200;
+/** Cycles that start a second runtime, for foreign handles. */
+const OTHER_RUNTIME_SHARE = 1 / 8;
 /** The smallest nursery, so collections (and the finalisers they run) come often. */
 const NURSERY_BYTES = 64 << 10;
 
@@ -65,7 +67,7 @@ class Hostile {
   readonly #mvar;
   readonly #chan: Chan<unknown>;
 
-  constructor(rt: Runtime, other: Runtime, random: Random, ledger: Ledger) {
+  constructor(rt: Runtime, other: Runtime | undefined, random: Random, ledger: Ledger) {
     this.#rt = rt;
     this.#ledger = ledger;
     this.#random = random;
@@ -80,7 +82,10 @@ class Hostile {
   }
 
   #value(): HostileValue {
-    return hostileValues[this.#random.nextInt(hostileValues.length)]!;
+    for (;;) {
+      const spec = hostileValues[this.#random.nextInt(hostileValues.length)]!;
+      if (spec.foreign !== true || this.#env.other !== undefined) return spec;
+    }
   }
 
   /** Runs one hostile call: success, or a package error; never anything else. */
@@ -272,14 +277,15 @@ export const hostile: Workload = {
   // Errors are expected and checked exactly by afterExit; no warning per error.
   runtimeOptions: { nursery: NURSERY_BYTES, sanity: true, onFinaliserError },
   async run({ runtime, random }: WorkloadContext): Promise<WorkloadOutcome> {
-    const other = await Runtime.start();
+    // A second runtime (for foreign handles) in some cycles only: starting one costs as much as the cycle's work.
+    const other = random.chance(OTHER_RUNTIME_SHARE) ? await Runtime.start({ nursery: NURSERY_BYTES }) : undefined;
     const ledger: Ledger = { runs: new Map(), registered: [] };
     const h = new Hostile(runtime, other, random, ledger);
     try {
       for (let i = 0; i < STEPS && h.violation === undefined; i++) await h.step();
       if (h.violation === undefined) h.verifyList();
     } finally {
-      await other.shutdown();
+      await other?.shutdown();
     }
     return {
       operations: h.operations,

@@ -26,7 +26,8 @@
 // The default list (DEFAULT_WORKLOAD) runs every workload the issues ask
 // `npm start` to pass, in 72 s on two quiet cores (about 160 s loaded):
 // `pool-churn` (≈ 1 ms a cycle with start and exit), `heap` (≈ 3.5 ms),
-// `finalise` (≈ 6 ms, up to three library instances a cycle) in turn, and
+// `finalise` (≈ 6 ms, up to three library instances a cycle), `hostile`
+// (bad input mixed into real work) in turn, and
 // the full `pipeline` (≈ 670 ms) once every PIPELINE_PERIOD turns: about 40
 // cycles of 4 MiB each in a 10,000-cycle run. `pipeline-short` (≈ 45 ms) is CI's form (npm test).
 

@@ -45,27 +45,25 @@ async function failAtEveryStep(rt: Runtime, op: () => unknown, check: (made: unk
   throw new Error("the operation never succeeded");
 }
 
+/** The check of a channel made at last: it carries `value` through, then is let go. */
+function carries(value: number): (made: unknown) => Promise<void> {
+  return async (made) => {
+    const chan = made as Chan<number> | BoundedChan<number>;
+    await chan.write(value);
+    expect(await chan.read()).toBe(value);
+    chan.free();
+  };
+}
+
 describe("a multi-step operation that fails part-way frees what it made", () => {
   it("new Chan: at each of its MVars", async () => {
     await using rt = await Runtime.start({ sanity: true });
-    const steps = await failAtEveryStep(rt, () => new Chan<number>(rt), async (made) => {
-      const chan = made as Chan<number>;
-      await chan.write(1);
-      expect(await chan.read()).toBe(1);
-      chan.free();
-    });
-    expect(steps).toBe(3);
+    expect(await failAtEveryStep(rt, () => new Chan<number>(rt), carries(1))).toBe(3);
   });
 
   it("new BoundedChan: at each slot and position MVar", async () => {
     await using rt = await Runtime.start({ sanity: true });
-    const steps = await failAtEveryStep(rt, () => new BoundedChan<number>(rt, 5), async (made) => {
-      const chan = made as BoundedChan<number>;
-      await chan.write(7);
-      expect(await chan.read()).toBe(7);
-      chan.free();
-    });
-    expect(steps).toBe(7);
+    expect(await failAtEveryStep(rt, () => new BoundedChan<number>(rt, 5), carries(7))).toBe(7);
   });
 
   it("Chan.write: the channel gives back its write end and stays usable", async () => {

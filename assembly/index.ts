@@ -67,6 +67,8 @@ export function bench_last_copied(): u32 { return benchHeap.benchLastCopied(); }
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
 export function fault_get(): u32 { return faults.faultsEnabled(); }
+/** The n-th heap allocation from now fails as out of heap, once (0: off); Note [Failing the n-th allocation]. */
+export function fault_fail_allocation(n: u32): void { faults.faultFailAllocation(n); }
 
 // ── checker verdicts ──
 export function failure_check(): u32 { return failure.failureCheck(); }

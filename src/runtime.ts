@@ -3,13 +3,14 @@
 import { CoreFault, type CoreExports } from "./core/exports.js";
 import { instantiateModule, loadCore } from "./core/load.js";
 import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, type PluginView } from "./core/plugin.js";
-import { liftString, trapFrom } from "./core/trap.js";
-import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
+import { CoreAbort, liftString, trapFrom } from "./core/trap.js";
+import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, type UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
-import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
+import { isInstance, snapshotOptions } from "./core/user.js";
+import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
 import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
 import { Block, newBlock } from "./heap/block.js";
-import { Handle, handleSlot, HeapContext, registerHeapOwner, type HandleMakers } from "./heap/handles.js";
+import { handleSlot, HeapContext, isHandle, registerHeapOwner, type Handle, type HandleMakers } from "./heap/handles.js";
 import { adopt } from "./heap/values.js";
 import { afterAllocation } from "./heap/poll.js";
 import { readHeapStats } from "./heap/stats.js";
@@ -259,11 +260,10 @@ export class Runtime {
    */
   gc(options: { major?: boolean } = {}): void {
     const context = this.#context("Runtime.gc");
-    if (options === null || typeof options !== "object") throw new ArgumentError(`Runtime.gc: options must be an object like { major: true }, got ${describe(options)}`);
-    refuseUnknownKeys("Runtime.gc", options, knownGcOptions);
-    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(options.major)}`);
+    const { major } = snapshotOptions("Runtime.gc", options, knownGcOptions, "{ major: true }");
+    if (major !== undefined && typeof major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(major)}`);
     this.#guard("Runtime.gc", (core) => {
-      core.gc_collect(options.major === true ? 1 : 0);
+      core.gc_collect(major === true ? 1 : 0);
       afterAllocation(context, core);
     });
   }
@@ -327,7 +327,7 @@ export class Runtime {
   /** The handle-table slot of `handle`, to pass into the plugin (which reads it with handleGet). */
   slotOf(handle: Handle): number {
     const context = this.#context("Runtime.slotOf");
-    if (!(handle instanceof Handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
+    if (!isHandle(handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
     return handleSlot(handle, "Runtime.slotOf", context);
   }
 
@@ -425,9 +425,8 @@ export class Runtime {
     try {
       return body(core);
     } catch (thrown) {
-      // The package's own errors (argument, lifecycle, sanity, out of heap,
-      // stale handle …) are thrown between core calls: the core is intact.
-      if (thrown instanceof UnloadableError && !(thrown instanceof CoreTrapError)) throw thrown;
+      // Note [Only a trap discards a runtime]: anything else passes through.
+      if (!isTrap(thrown)) throw thrown;
       const error = trapFrom(operation, thrown);
       this.#trap = error.trap;
       this.#state = "dead";
@@ -442,6 +441,27 @@ export class Runtime {
       throw error;
     }
   }
+}
+
+// Note [Only a trap discards a runtime]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A runtime is discarded (state "dead", instance dropped) only when the core
+// itself failed inside a call: a wasm trap (WebAssembly.RuntimeError), the
+// core's own abort (CoreAbort, from `fail()`), or the engine's stack
+// overflow, which may have cut a core call short half-way. Everything else
+// that reaches the guard passes through with the runtime untouched: the
+// package's own errors (argument, out of heap, stale handle, sanity …), a
+// CoreTrapError of another runtime that a finaliser of this one called, and
+// an error of the user's. The user's code does not run inside a guard in the
+// first place (Note [User code runs before the core is entered],
+// src/core/user.ts) except as finalisers, whose exceptions the finaliser
+// queue reports; so an error that is none of these is a bug of the host, and
+// the core, which returned normally from every call, is still intact.
+
+/** True for what only a failed core call throws; See Note [Only a trap discards a runtime]. */
+function isTrap(thrown: unknown): boolean {
+  if (isInstance(thrown, CoreAbort) || isInstance(thrown, WebAssembly.RuntimeError)) return true;
+  return isInstance(thrown, RangeError) && /call stack/i.test((thrown as RangeError).message);
 }
 
 /** @internal The live core of a runtime, for the harness and the benchmarks. */

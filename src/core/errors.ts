@@ -18,8 +18,9 @@ export class UnloadableError extends Error {
 
 /** An argument or option was missing, of the wrong type or out of range. */
 export class ArgumentError extends UnloadableError {
-  constructor(message: string) {
-    super("ERR_ARGUMENT", message);
+  /** `options.cause`: the user's own exception, when reading a value threw (src/core/user.ts). */
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_ARGUMENT", message, options);
   }
 }
 
@@ -191,9 +192,9 @@ export class FinaliserError extends UnloadableError {
   /** Which finaliser: the host function's name or `library#n.export`. */
   readonly finaliser: string;
 
-  constructor(phase: FinaliserPhase, finaliser: string, cause: unknown) {
-    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super("ERR_FINALISER", `finaliser ${finaliser} threw (${phase === "shutdown" ? "at shutdown" : phase === "finalize" ? "from Weak.finalize()" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
+  constructor(phase: FinaliserPhase, finaliser: string, cause: unknown, how: "threw" | "rejected" = "threw") {
+    const why = causeText(cause);
+    super("ERR_FINALISER", `finaliser ${finaliser} ${how === "threw" ? "threw" : "returned a promise that rejected"} (${phase === "shutdown" ? "at shutdown" : phase === "finalize" ? "from Weak.finalize()" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
     this.phase = phase;
     this.finaliser = finaliser;
   }
@@ -263,5 +264,14 @@ export class CoreLoadError extends UnloadableError {
 export class PluginError extends UnloadableError {
   constructor(message: string, options?: ErrorOptions) {
     super("ERR_PLUGIN", message, options);
+  }
+}
+
+/** `cause` in a message; a hostile value (a throwing getter, a revoked Proxy) gives a generic text. */
+export function causeText(cause: unknown): string {
+  try {
+    return cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "object" && cause !== null ? "a non-Error object" : typeof cause === "symbol" ? "a symbol" : String(cause);
+  } catch {
+    return "a value that cannot be shown";
   }
 }

@@ -61,6 +61,8 @@ export interface CoreExports {
 
   fault_set(mask: number): void;
   fault_get(): number;
+  /** Test only: the n-th heap allocation from now answers "out of heap", once; 0 turns it off. */
+  fault_fail_allocation(n: number): void;
 
   failure_check(): number;
   failure_message(): number;

@@ -2,6 +2,7 @@
 // values as src/heap/values.ts describes; set goes through the write barrier.
 
 import { describe } from "../core/options.js";
+import { isArray, snapshotArray } from "../core/user.js";
 import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
 import { Handle, handleContext, handleSlot, NO_HANDLE, type HeapContext } from "./handles.js";
 import { checkValue, decode, encode } from "./values.js";
@@ -55,12 +56,13 @@ const BLOCK_TAG_MAX = 255;
 const BLOCK_FIELDS_MAX = 2 ** 28;
 
 /** rt.block: a new block with `tag` and `fields`, every field checked before anything is allocated. */
-export function newBlock(context: HeapContext, tag: number, fields: readonly unknown[]): Block {
+export function newBlock(context: HeapContext, tag: number, given: readonly unknown[]): Block {
   if (typeof tag !== "number" || !Number.isInteger(tag) || tag < 0 || tag > BLOCK_TAG_MAX) {
     throw new ArgumentError(`Runtime.block: tag must be a whole number from 0 to ${BLOCK_TAG_MAX}, got ${describe(tag)}`);
   }
-  if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
-  if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
+  if (!isArray("Runtime.block", given)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${describe(given)}`);
+  // Each length and element read once: Note [User code runs before the core is entered] (src/core/user.ts).
+  const fields = snapshotArray("Runtime.block", "fields", given, BLOCK_FIELDS_MAX);
   for (const value of fields) checkValue(context, value, "Runtime.block");
   return context.run("Runtime.block", (core) => {
     const slot = core.heap_block_new(tag, fields.length) >>> 0;

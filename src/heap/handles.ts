@@ -16,6 +16,7 @@
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "../core/errors.js";
 import { describe } from "../core/options.js";
+import { isThenable } from "../core/user.js";
 import { HostRefTable } from "./hostrefs.js";
 
 /** The core's "out of heap" where it would hand out a handle-table slot (NO_HANDLE in assembly/heap/handles.ts). */
@@ -112,6 +113,12 @@ export class HeapContext {
   readonly owner: HeapOwner;
   readonly hostRefs = new HostRefTable();
   readonly maxHeap: number;
+  /**
+   * @internal Set by the finaliser queue while a custom finaliser runs: every
+   * call into the runtime, MVar operations included, is then refused
+   * (Note [The finaliser queue], src/final/finalisers.ts).
+   */
+  inCustomFinaliser = false;
   #guard: CoreGuard;
   #ended: StaleReason | undefined;
   /** Names this cycle to the backstop until it ends; see Note [The backstop lets go of an ended cycle]. */
@@ -212,11 +219,11 @@ export class HeapContext {
       returned = true;
     } finally {
       if (this.#scopes.at(-1) === frame) this.#scopes.pop();
-      const escaping = returned && result instanceof Handle ? result : undefined;
+      const escaping = returned && isHandle(result) ? result : undefined;
       for (const handle of frame) if (handle !== escaping) handle.free();
       if (escaping !== undefined) this.#scopes.at(-1)?.push(escaping);
     }
-    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+    if (isThenable("Runtime.scope", result)) {
       throw new ArgumentError("Runtime.scope: the function returned a promise; scopes are synchronous (handles made after an await would escape them). Free those handles yourself, or use a scope between awaits");
     }
     return result as T;
@@ -243,6 +250,12 @@ export function withoutBackstop<T>(make: () => T): T {
 
 let slotOfHandle: (handle: Handle, operation: string, user?: HeapContext) => number;
 let contextOfHandle: (handle: Handle) => HeapContext;
+let handleBrand: (value: object) => boolean;
+
+/** True when `value` is a Handle (Block, MVar, Custom, Weak), by its brand: no user code runs. */
+export function isHandle(value: unknown): value is Handle {
+  return typeof value === "object" && value !== null && handleBrand(value);
+}
 
 /** A heap object held by JS: a GC root until freed. See Note [Handle stamps]. */
 export class Handle {
@@ -261,6 +274,8 @@ export class Handle {
   }
 
   static {
+    // A brand check: no Proxy trap or prototype of the user's runs (Note [User code runs before the core is entered]).
+    handleBrand = (value) => #slot in value;
     slotOfHandle = (handle, operation, user) => handle.#checkedSlot(operation, user);
     contextOfHandle = (handle) => handle.#context;
   }

@@ -10,7 +10,8 @@
 
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
-import { Handle, handleSlot, type HandleKind, type HeapContext } from "./handles.js";
+import { bytesView, isThenable, isUint8Array } from "../core/user.js";
+import { handleSlot, isHandle, type HandleKind, type HeapContext } from "./handles.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -34,10 +35,60 @@ export function kindName(kind: number): string {
 /** Code units per String.fromCharCode call: well below engines' argument limits. */
 const DECODE_CHUNK = 8192;
 
-/** Refuses, before anything is allocated, a value that cannot cross. */
+/** Most bytes in one bytes object: maxLengthFor(KIND_BYTES) in assembly/heap/layout.ts. */
+export const BYTES_MAX = 2 ** 30;
+/** Most UTF-16 code units in one string object: maxLengthFor(KIND_STRING). */
+export const STRING_MAX = 2 ** 29;
+
+/**
+ * Refuses, before anything is allocated, a value that cannot cross. Runs
+ * none of the user's code: See Note [User code runs before the core is
+ * entered] (src/core/user.ts).
+ */
 export function checkValue(context: HeapContext, value: unknown, operation: string): void {
-  if (value === undefined) throw new UnrepresentableValueError(operation, "undefined");
-  if (value instanceof Handle) handleSlot(value, operation, context);
+  switch (typeof value) {
+    case "undefined":
+      throw new UnrepresentableValueError(operation, "undefined");
+    case "string":
+      if (value.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${value.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
+      return;
+    case "object":
+      if (value === null) return;
+      if (isHandle(value)) handleSlot(value, operation, context);
+      else if (isUint8Array(value)) checkBytes(bytesView(value, operation), operation);
+  }
+}
+
+/**
+ * checkValue, and for a value a promise will deliver (an MVar's or a
+ * channel's): no thenable, which the promise would adopt instead of
+ * returning it (Note [Thenables are not delivered]).
+ */
+export function checkDeliverable(context: HeapContext, value: unknown, operation: string): void {
+  checkValue(context, value, operation);
+  if (typeof value === "object" && value !== null && (isHandle(value) || isUint8Array(value))) return;
+  if (isThenable(operation, value)) {
+    throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
+  }
+}
+
+// Note [Thenables are not delivered]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A promise resolved with a thenable does not fulfil with it: it calls its
+// `then` and takes whatever that passes on (or never settles, if `then`
+// never calls back). A value put into an MVar comes out of a promise
+// (take, read, a channel's read), so a thenable put there would never come
+// back as itself: its `then` would run, and the take would hang or return
+// something else, the value lost. So put, tryPut, rt.mvar(initial) and the
+// channels' write refuse a thenable with ArgumentError, reading `then` once;
+// it can still be stored in a block (Block.get returns it as itself), and a
+// block holding it can go through an MVar. An object whose `then` getter
+// answers differently later (not callable at the put, callable at the take)
+// is adopted by the delivering promise as the Promise rules say: the host
+// cannot read a property fewer times than the engine does.
+
+function checkBytes(view: Uint8Array, operation: string): void {
+  if (view.length > BYTES_MAX) throw new ArgumentError(`${operation}: a Uint8Array of ${view.length} bytes is longer than the heap holds in one object (${BYTES_MAX}); split it`);
 }
 
 function isImmediateInt(n: number): boolean {
@@ -85,8 +136,8 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
       throw new UnrepresentableValueError(operation, "undefined");
   }
   if (value === null) return VALUE_NULL;
-  if (value instanceof Uint8Array) return encodeBytes(context, core, value, operation);
-  if (value instanceof Handle) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
+  if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
+  if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
@@ -99,13 +150,16 @@ function allocated(context: HeapContext, p: number, operation: string, what: str
 }
 
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
+  if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
   const units = new Uint16Array(core.memory.buffer, core.heap_payload(p) >>> 0, s.length);
   for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
   return p;
 }
 
+/** `bytes`: a plain view (bytesView), whose length no user code can change. */
 function encodeBytes(context: HeapContext, core: CoreExports, bytes: Uint8Array, operation: string): number {
+  checkBytes(bytes, operation);
   const p = allocated(context, core.heap_bytes_new(bytes.length), operation, `${bytes.length} bytes`);
   new Uint8Array(core.memory.buffer, core.heap_payload(p) >>> 0, bytes.length).set(bytes);
   return p;

@@ -33,13 +33,13 @@ export function rowHeader(row: Row, labelWidth: number): string[] {
   return [
     "",
     `${row.name}: ${row.title}`,
-    `  figures per ${row.unit}; ratio = ours median / peer median`,
+    `  figures per ${row.unit} (cpu: process CPU time per ${row.unit}); ratio = ours median / peer median, one process: npm run bench -- --processes N for intervals`,
     `  ${cell("case", labelWidth, false)}  ${cell("task", TASK_WIDTH, false)}${cell("median", FIGURE_WIDTH)}${cell("p99", FIGURE_WIDTH)}${cell("ratio", RATIO_WIDTH)}  target`,
   ];
 }
 
 function figureCells(f: TaskFigures): string {
-  return `${cell(formatDuration(f.medianNs), FIGURE_WIDTH)}${cell(formatDuration(f.p99Ns), FIGURE_WIDTH)}`;
+  return `${cell(formatDuration(f.medianNs), FIGURE_WIDTH)}${cell(formatDuration(f.p99Ns), FIGURE_WIDTH)}${cell(formatDuration(f.cpuNsPerOp), FIGURE_WIDTH)}`;
 }
 
 /** `p99 ≤ 1.00 ms met`: ours' bound targets at this grid point. */
@@ -59,7 +59,7 @@ export function caseLines(report: CaseReport, labelWidth: number): string[] {
 }
 
 export function rowFooter(row: Row): string[] {
-  return wrap(`method: ${row.method}`, TEXT_WIDTH).map((line) => `  ${line}`);
+  return wrapText(`method: ${row.method}`).map((line) => `  ${line}`);
 }
 
 /** Every target, met or missed, with the worst case's ratio. */
@@ -81,7 +81,8 @@ export function summaryLines(report: BenchReport): string[] {
   return lines;
 }
 
-function wrap(text: string, width: number): string[] {
+/** `text` in lines of at most `width` characters, continuation lines indented. */
+export function wrapText(text: string, width = TEXT_WIDTH): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {

@@ -18,8 +18,8 @@ import { join, resolve } from "node:path";
 import { fileURLToPath } from "node:url";
 import { ArgumentError } from "../src/core/errors.js";
 import { describe, refuseUnknownKeys } from "../src/core/options.js";
-import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
-import { boundApplies, machineInfo, selectRows, type BenchReport, type CaseReport } from "./runner.js";
+import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type Row } from "./row.js";
+import { machineInfo, peerTargetsAt, selectRows, targetApplies, type BenchReport, type CaseReport } from "./runner.js";
 import { bootstrapMedian, median, meetsAtMost, pairedRatios, type Interval } from "./stats.js";
 import { formatDuration, formatRatio, wrapText } from "./table.js";
 
@@ -143,14 +143,14 @@ function task(name: string, figures: readonly { medianNs: number; p99Ns: number;
 /** Combines one case's reports from every process. */
 export function combineCase(row: Row, params: Params, perProcess: readonly CaseReport[], seed: number): ProcessCase {
   const first = perProcess[0]!;
-  const peerTargets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t));
+  const peerTargets = peerTargetsAt(row, params, first.peers);
   const comparisons = first.peers.map((peer, k): ProcessComparison => {
     const ratios = pairedRatios(perProcess.map((c) => c.ours.medianNs), perProcess.map((c) => c.peers[k]!.medianNs));
     const interval = bootstrapMedian(ratios, { seed });
     const target = peerTargets.find((t) => t.peer === peer.name);
     return target === undefined ? { peer: peer.name, ratios, interval } : { peer: peer.name, ratios, interval, maxRatio: target.maxRatio, met: meetsAtMost(interval, target.maxRatio) };
   });
-  const bounds = row.targets.filter(isBoundTarget).filter((t) => boundApplies(t, params)).map((t): ProcessBound => {
+  const bounds = row.targets.filter(isBoundTarget).filter((t) => targetApplies(t, params)).map((t): ProcessBound => {
     const values = perProcess.map((c) => boundFigure(t.figure, c));
     const interval = bootstrapMedian(values, { seed });
     return { figure: t.figure, values, interval, maxNs: t.maxNs, met: meetsAtMost(interval, t.maxNs) };

@@ -71,10 +71,15 @@ export interface Case {
   readonly teardown?: () => unknown;
 }
 
-/** ours median / the named peer's median must be at most maxRatio. */
+/**
+ * ours median / the named peer's median must be at most maxRatio, at the grid
+ * points whose parameters include every entry of `where` (default: all of
+ * them; the peer must run at each of those points).
+ */
 export interface PeerTarget {
   readonly peer: string;
   readonly maxRatio: number;
+  readonly where?: Params;
 }
 
 /**

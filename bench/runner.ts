@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { ArgumentError } from "../src/core/errors.js";
 import { describe, refuseUnknownKeys } from "../src/core/options.js";
-import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
+import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row, type Target } from "./row.js";
 import { rows as registeredRows } from "./rows/index.js";
 import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";
 import { caseLines, rowFooter, rowHeader, summaryLines } from "./table.js";
@@ -168,13 +168,19 @@ export function selectRows(filter: readonly string[]): readonly Row[] {
   return picked;
 }
 
-function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
-  const targets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t));
+/** The row's peer targets that apply at a grid point, each naming a peer that runs there. */
+export function peerTargetsAt(row: Row, params: Params, peers: readonly { readonly name: string }[]): PeerTarget[] {
+  const targets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t) && targetApplies(t, params));
   for (const target of targets) {
     if (!peers.some((p) => p.name === target.peer)) {
       throw new Error(`bench ${row.name}: its target names peer '${target.peer}', but its peers are ${peers.map((p) => `'${p.name}'`).join(", ") || "none"}`);
     }
   }
+  return targets;
+}
+
+function compare(row: Row, params: Params, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
+  const targets = peerTargetsAt(row, params, peers);
   return peers.map((peer) => {
     const ratio = ours.medianNs / peer.medianNs;
     const target = targets.find((t) => t.peer === peer.name);
@@ -182,15 +188,15 @@ function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Co
   });
 }
 
-/** Whether a bound target applies at a grid point: every entry of its `where` matches. */
-export function boundApplies(target: BoundTarget, params: Params): boolean {
+/** Whether a target applies at a grid point: every entry of its `where` matches. */
+export function targetApplies(target: Target, params: Params): boolean {
   return Object.entries(target.where ?? {}).every(([axis, value]) => params[axis] === value);
 }
 
 function checkBounds(row: Row, params: Params, ours: TaskFigures): BoundCheck[] {
   const checks: BoundCheck[] = [];
   for (const target of row.targets) {
-    if (!isBoundTarget(target) || !boundApplies(target, params)) continue;
+    if (!isBoundTarget(target) || !targetApplies(target, params)) continue;
     const valueNs = target.figure === "median" ? ours.medianNs : ours.p99Ns;
     checks.push({ figure: target.figure, valueNs, maxNs: target.maxNs, met: valueNs <= target.maxNs });
   }
@@ -229,7 +235,7 @@ async function runRow(row: Row, options: Resolved): Promise<RowReport> {
       label: paramsLabel(params),
       ours,
       peers,
-      comparisons: compare(row, ours, peers),
+      comparisons: compare(row, params, ours, peers),
       bounds: checkBounds(row, params, ours),
     };
     for (const line of caseLines(report, labelWidth)) options.log(line);

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { ArgumentError } from "../src/core/errors.js";
 import { gridPoints, isBoundTarget } from "../bench/row.js";
 import { rows } from "../bench/rows/index.js";
-import { boundApplies, runBench, type BenchReport } from "../bench/runner.js";
+import { targetApplies, runBench, type BenchReport } from "../bench/runner.js";
 import type { TaskFigures } from "../bench/sample.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unloadable-bench-"));
@@ -59,14 +59,14 @@ describe("runBench --quick", () => {
       const targets = rows[i]!.targets;
       expect(targets.length).toBeGreaterThan(0);
       for (const c of row.cases) {
-        const bounds = targets.filter(isBoundTarget).filter((t) => boundApplies(t, c.params));
+        const bounds = targets.filter(isBoundTarget).filter((t) => targetApplies(t, c.params));
         expect(c.bounds.map((b) => [b.figure, b.maxNs])).toEqual(bounds.map((t) => [t.figure, t.maxNs]));
         for (const b of c.bounds) {
           expect(b.valueNs).toBe(b.figure === "median" ? c.ours.medianNs : c.ours.p99Ns);
           expect(b.met).toBe(b.valueNs <= b.maxNs);
         }
         for (const target of targets) {
-          if (isBoundTarget(target)) continue;
+          if (isBoundTarget(target) || !targetApplies(target, c.params)) continue;
           const comparison = c.comparisons.find((x) => x.peer === target.peer)!;
           expect(comparison.maxRatio).toBe(target.maxRatio);
           expect(comparison.met).toBe(comparison.ratio <= target.maxRatio);

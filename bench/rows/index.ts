@@ -9,6 +9,7 @@ import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
+import { blockRow, getSetRow, tryPutTakeRow } from "./host.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -20,6 +21,9 @@ export const rows: readonly Row[] = [
   pingPongRow,
   pipelineRow,
   takePutRow,
+  blockRow,
+  getSetRow,
+  tryPutTakeRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,

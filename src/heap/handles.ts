@@ -82,6 +82,12 @@ export function heapContextOf(owner: unknown, operation: string): HeapContext {
   return source(operation);
 }
 
+/** 16- and 32-bit views of one core's memory (HeapContext.views). */
+export interface MemoryViews {
+  readonly units: Uint16Array;
+  readonly words: Uint32Array;
+}
+
 interface Held {
   readonly context: HeapContext;
   readonly slot: number;
@@ -100,6 +106,7 @@ export class HeapContext {
   #ended: StaleReason | undefined;
   #scopes: Handle[][] = [];
   #reclaimed = 0;
+  #views: MemoryViews | undefined;
 
   /** What the subsystems above the heap do after a collection; see Note [The heap calls up through its context]. */
   #events: HeapEvents | undefined;
@@ -135,15 +142,54 @@ export class HeapContext {
     return this.#ended;
   }
 
+  /**
+   * @internal Views over the core's whole memory (strings are read and
+   * written through them: Note [Strings without a call per field],
+   * values.ts), remade when memory.grow has detached the last buffer (its
+   * views then have length 0), dropped when the cycle ends so that a stale
+   * handle keeps no memory alive.
+   */
+  views(core: CoreExports): MemoryViews {
+    let views = this.#views;
+    if (views === undefined || views.words.length === 0) {
+      const buffer = core.memory.buffer;
+      views = this.#views = { units: new Uint16Array(buffer), words: new Uint32Array(buffer) };
+    }
+    return views;
+  }
+
   /** The cycle ends; returns how many host references were released. */
   end(reason: "shutdown" | "restarted"): number {
     this.#ended = reason;
+    this.#views = undefined;
     this.#scopes = [];
     return this.hostRefs.releaseAll();
   }
 
   run<T>(operation: string, body: (core: CoreExports) => T): T {
     return this.#guard(operation, body);
+  }
+
+  /**
+   * @internal The live core, checked as run() checks it, for a hot path
+   * that calls it directly instead of through a closure (Block.get/set: a
+   * closure per call was a third of an int get). The caller wraps its core
+   * calls in try/catch and throws `failed(operation, thrown)`.
+   */
+  enter(operation: string): CoreExports {
+    return this.#guard(operation, coreItself);
+  }
+
+  /** @internal What a core call made after enter() threw, as run() would throw it: a trap marks the runtime dead. */
+  failed(operation: string, thrown: unknown): unknown {
+    try {
+      this.#guard(operation, () => {
+        throw thrown;
+      });
+    } catch (guarded) {
+      return guarded;
+    }
+    return thrown;
   }
 
   /** Handles reclaimed by the FinalizationRegistry because nobody freed them. */
@@ -202,6 +248,8 @@ export class HeapContext {
     return result as T;
   }
 }
+
+const coreItself = (core: CoreExports): CoreExports => core;
 
 /** Set while handles are made that their maker frees itself (withoutBackstop). */
 let skipBackstop = false;

@@ -150,3 +150,37 @@ export function paramsLabel(params: Params): string {
   const parts = Object.entries(params).map(([axis, value]) => `${axis}=${value}`);
   return parts.length === 0 ? "-" : parts.join(" ");
 }
+
+const AsyncFunction = (async () => {}).constructor;
+
+/**
+ * `task` with a verify that every call the runner made ran fn to its end
+ * (and then the task's own verify, if it has one): for a task whose work is
+ * checked inside fn, or whose only evidence of work is that fn finished. A
+ * run whose fn was skipped or cut short fails it (test/bench-verify.test.ts).
+ * fn stays async when it was.
+ */
+export function verifyCompletions(row: string, task: TaskSpec): TaskSpec {
+  let completed = 0;
+  const fn = task.fn;
+  const own = task.verify;
+  const counted = fn instanceof AsyncFunction
+    ? async () => {
+      const result = await fn();
+      completed++;
+      return result;
+    }
+    : () => {
+      const result = fn();
+      completed++;
+      return result;
+    };
+  return {
+    ...task,
+    fn: counted,
+    verify: (calls) => {
+      if (calls === 0 || completed !== calls) throw new Error(`bench ${row} (${task.name}): ${completed} calls ran to the end of ${calls} made`);
+      own?.(calls);
+    },
+  };
+}

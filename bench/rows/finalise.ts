@@ -171,6 +171,9 @@ function registryPeer(n: number, row: string): TaskSpec {
       if (fired < target) throw new Error(`bench ${row}: the FinalizationRegistry reported ${fired - (target - n)} of ${n} objects after ${MAX_GC_ROUNDS} collections`);
       return fired;
     },
+    verify: (calls) => {
+      if (calls === 0 || fired < calls * n) throw new Error(`bench ${row}: the FinalizationRegistry reported ${fired} objects over ${calls} calls of ${n}`);
+    },
   };
 }
 
@@ -210,6 +213,9 @@ async function prepareShutdown(params: { heap: string }, ctx: RunContext): Promi
       return report.bytesFreed;
     },
     durations: () => durations,
+    verify: (calls) => {
+      if (calls === 0 || durations.length !== calls) throw new Error(`bench finalise/shutdown: ${durations.length} shutdowns timed over ${calls} calls`);
+    },
   };
   return { ours, peers: [] };
 }

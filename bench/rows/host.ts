@@ -9,7 +9,7 @@ import { Runtime } from "../../src/runtime.js";
 import type { Block } from "../../src/heap/block.js";
 import type { MVar } from "../../src/threads/mvar.js";
 import { PromiseMVar } from "../peers/promise-mvar.js";
-import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 /** Blocks made per scope (and per call) in host/block: a program making temporaries in a loop. */
 const BLOCKS_PER_SCOPE = 64;
@@ -28,12 +28,6 @@ function fail(row: string, side: string, message: string): never {
   throw new Error(`bench ${row} (${side}): ${message}`);
 }
 
-/** verify for a task that counts the calls that did their whole work. */
-function countedVerify(row: string, side: string, done: () => number): (calls: number) => void {
-  return (calls) => {
-    if (calls === 0 || done() !== calls) fail(row, side, `${done()} complete calls for ${calls} calls`);
-  };
-}
 
 export const blockRow = defineRow<Record<string, never>>({
   name: "host/block",
@@ -56,8 +50,6 @@ async function prepareBlock(_params: Record<string, never>, ctx: RunContext): Pr
   const ops = scopes * BLOCKS_PER_SCOPE;
   const rt = await Runtime.start();
   const row = "host/block";
-  let oursDone = 0;
-  let jsDone = 0;
   const made: Block[] = new Array<Block>(BLOCKS_PER_SCOPE);
   const objects: { tag: number; fields: unknown[] }[] = new Array(BLOCKS_PER_SCOPE);
   const ours: TaskSpec = {
@@ -71,10 +63,8 @@ async function prepareBlock(_params: Record<string, never>, ctx: RunContext): Pr
       }
       // The scope freed every block it saw made.
       for (const b of made) if (!b.freed) fail(row, "ours", "a block outlived its scope");
-      oursDone++;
       return made;
     },
-    verify: countedVerify(row, "ours", () => oursDone),
   };
   const peer: TaskSpec = {
     name: "JS object",
@@ -84,14 +74,12 @@ async function prepareBlock(_params: Record<string, never>, ctx: RunContext): Pr
         for (let i = 0; i < BLOCKS_PER_SCOPE; i++) objects[i] = { tag: 0, fields: [i, null] };
       }
       if (objects[BLOCKS_PER_SCOPE - 1]?.fields[0] !== BLOCKS_PER_SCOPE - 1) fail(row, "JS object", "the last object is not the last one made");
-      jsDone++;
       return objects;
     },
-    verify: countedVerify(row, "JS object", () => jsDone),
   };
   return {
-    ours,
-    peers: [peer],
+    ours: verifyCompletions(row, ours),
+    peers: [verifyCompletions(row, peer)],
     teardown: async () => {
       const report = await rt.shutdown();
       if (report.leakedBlocks !== 0) fail(row, "ours", `${report.leakedBlocks} pool blocks leaked`);
@@ -130,8 +118,6 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
   const array: unknown[] = [value, value];
   const weight = (x: unknown): number => (typeof x === "number" ? x : (x as string).length);
   const expected = n * weight(value);
-  let oursDone = 0;
-  let jsDone = 0;
   let ours: TaskSpec;
   let peer: TaskSpec;
   if (params.op === "get") {
@@ -142,10 +128,8 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
         let sum = 0;
         for (let i = 0; i < n; i++) sum += weight(block.get(i & 1));
         if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
-        oursDone++;
         return sum;
       },
-      verify: countedVerify(row, "ours", () => oursDone),
     };
     peer = {
       name: "JS array get",
@@ -154,10 +138,8 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
         let sum = 0;
         for (let i = 0; i < n; i++) sum += weight(array[i & 1]);
         if (sum !== expected) fail(row, "JS array", `got ${sum}, expected ${expected}`);
-        jsDone++;
         return sum;
       },
-      verify: countedVerify(row, "JS array", () => jsDone),
     };
   } else {
     // Sets alternate two values so each store changes the field; the last of a call is known.
@@ -170,10 +152,8 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
         block.set(1, null);
         for (let i = 0; i < n; i++) block.set(1, (i & 1) === 0 ? value : other);
         if (block.get(1) !== last) fail(row, "ours", "the field does not hold the last value set");
-        oursDone++;
         return block;
       },
-      verify: countedVerify(row, "ours", () => oursDone),
     };
     peer = {
       name: "JS array set",
@@ -182,15 +162,13 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
         array[1] = null;
         for (let i = 0; i < n; i++) array[1] = (i & 1) === 0 ? value : other;
         if (array[1] !== last) fail(row, "JS array", "the element does not hold the last value set");
-        jsDone++;
         return array;
       },
-      verify: countedVerify(row, "JS array", () => jsDone),
     };
   }
   return {
-    ours,
-    peers: [peer],
+    ours: verifyCompletions(row, ours),
+    peers: [verifyCompletions(row, peer)],
     teardown: async () => {
       block.free();
       await rt.shutdown();
@@ -225,10 +203,8 @@ async function prepareTryPutTake(params: { payload: TryPayload }, ctx: RunContex
   const value = params.payload === "int" ? (x: unknown): number => x as number : (x: unknown): number => (x as { n: number }).n;
   let expected = 0;
   for (let i = 0; i < n; i++) expected += i & 63;
-  let oursDone = 0;
-  let jsDone = 0;
   return {
-    ours: {
+    ours: verifyCompletions(row, {
       name: "MVar tryPut+tryTake",
       ops: n,
       fn: () => {
@@ -238,12 +214,10 @@ async function prepareTryPutTake(params: { payload: TryPayload }, ctx: RunContex
           sum += value(mv.tryTake());
         }
         if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
-        oursDone++;
         return sum;
       },
-      verify: countedVerify(row, "ours", () => oursDone),
-    },
-    peers: [{
+    }),
+    peers: [verifyCompletions(row, {
       name: "Promise MVar tryPut+tryTake",
       ops: n,
       fn: () => {
@@ -253,11 +227,9 @@ async function prepareTryPutTake(params: { payload: TryPayload }, ctx: RunContex
           sum += value(js.tryTake());
         }
         if (sum !== expected) fail(row, "Promise MVar", `got ${sum}, expected ${expected}`);
-        jsDone++;
         return sum;
       },
-      verify: countedVerify(row, "Promise MVar", () => jsDone),
-    }],
+    })],
     teardown: async () => {
       mv.free();
       await rt.shutdown();

@@ -23,7 +23,7 @@ import type { MVar } from "../../src/threads/mvar.js";
 import type { Block } from "../../src/heap/block.js";
 import { effectPingPong, effectPipeline } from "../peers/effect-queue.js";
 import { PromiseMVar } from "../peers/promise-mvar.js";
-import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 /** Round trips per call; quick runs do a tenth. */
 const ROUND_TRIPS = 100_000;
@@ -186,23 +186,9 @@ function checked(row: string, side: string, got: number, expected: number): void
   if (got !== expected) throw new Error(`bench ${row} (${side}): the run returned ${got}, expected ${expected}`);
 }
 
-/**
- * A task whose every call runs `run` and checks its sum; verify then checks
- * that every call the runner made was a checked run (a skipped run fails it).
- */
+/** A task whose every call runs `run` and checks its sum; verify fails unless every call made was a checked run. */
 function checkedTask(row: string, name: string, ops: number, run: () => Promise<number>, expected: number): TaskSpec {
-  let runs = 0;
-  return {
-    name,
-    ops,
-    fn: async () => {
-      checked(row, name, await run(), expected);
-      runs++;
-    },
-    verify: (calls) => {
-      if (calls === 0 || runs !== calls) throw new Error(`bench ${row} (${name}): ${runs} checked runs for ${calls} calls`);
-    },
-  };
+  return verifyCompletions(row, { name, ops, fn: async () => checked(row, name, await run(), expected) });
 }
 
 type PayloadParams = { payload: PayloadKind };
@@ -316,7 +302,6 @@ async function prepareTakePut(_params: Record<string, never>, ctx: RunContext): 
   const mv: MVar<number> = rt.mvar<number>(0);
   const slot = handleSlot(mv, "bench mvar/take-put");
   const js = new PromiseMVar<number>(0);
-  let jsCalls = 0;
   return {
     ours: {
       name: "core take+put",
@@ -333,10 +318,9 @@ async function prepareTakePut(_params: Record<string, never>, ctx: RunContext): 
           v = js.tryTake()!;
           js.tryPut(v + 1);
         }
-        jsCalls++;
         return v;
       },
-      verify: () => checked("mvar/take-put", "Promise MVar", js.tryRead()!, jsCalls * n),
+      verify: (calls) => checked("mvar/take-put", "Promise MVar", js.tryRead()!, calls * n),
     }],
     teardown: async () => {
       mv.free();

@@ -5,7 +5,7 @@
 import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { logUniformInt, permutation, seededRandom, uniformInt } from "../random.js";
-import { defineRow, type Case, type RunContext } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext } from "../row.js";
 
 /** Blocks allocated, then freed, per sample. */
 const BLOCKS = 1024;
@@ -52,6 +52,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
   const before = ringCounts(core);
   const ours = { name: "ring", ops: n, verify: (calls: number) => verifyRing(core, before, calls * n) };
   const peer = { name: "raw TLSF", ops: n };
+  const row = "pool/alloc-free";
 
   if (params.loop === "wasm") {
     // The kernels' three arrays, from raw TLSF so the ring's counters see only
@@ -64,7 +65,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
     new Uint32Array(core.memory.buffer, orderAt, n).set(order);
     return {
       ours: { ...ours, fn: () => core.bench_pool_churn(sizesAt, orderAt, ptrsAt, n) },
-      peers: [{ ...peer, fn: () => core.bench_heap_churn(sizesAt, orderAt, ptrsAt, n) }],
+      peers: [verifyCompletions(row, { ...peer, fn: () => core.bench_heap_churn(sizesAt, orderAt, ptrsAt, n) })],
       teardown: async () => {
         core.heap_free(arrays);
         await rt.shutdown();
@@ -93,7 +94,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         return seen;
       },
     },
-    peers: [{
+    peers: [verifyCompletions(row, {
       ...peer,
       fn: () => {
         let seen = 0;
@@ -105,7 +106,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         for (let j = 0; j < n; j++) heapFree(ptrs[order[j]!]!);
         return seen;
       },
-    }],
+    })],
     teardown: () => rt.shutdown(),
   };
 }

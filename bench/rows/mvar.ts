@@ -36,6 +36,8 @@ const WORKERS = 4;
 /** take+put pairs per core call. */
 const PAIRS = 1_000_000;
 const QUICK_DIVISOR = 10;
+/** Ping-pong and pipeline in a quick run: four payloads, so a fiftieth each (a smoke run checks sums, not speed). */
+const QUICK_PAYLOAD_DIVISOR = 50;
 /** mvar/take-put's bound: a pair inside the core must stay well under one JS→wasm call plus a promise. */
 const TAKE_PUT_MAX_NS = 100;
 
@@ -213,8 +215,8 @@ export const pingPongRow = defineRow<PayloadParams>({
 });
 
 async function preparePingPong(params: PayloadParams, ctx: RunContext): Promise<Case> {
-  const n = ctx.quick ? ROUND_TRIPS / QUICK_DIVISOR : ROUND_TRIPS;
-  const nEffect = ctx.quick ? EFFECT_ROUND_TRIPS / QUICK_DIVISOR : EFFECT_ROUND_TRIPS;
+  const n = ctx.quick ? ROUND_TRIPS / QUICK_PAYLOAD_DIVISOR : ROUND_TRIPS;
+  const nEffect = ctx.quick ? EFFECT_ROUND_TRIPS / QUICK_PAYLOAD_DIVISOR : EFFECT_ROUND_TRIPS;
   const rt = await Runtime.start();
   const ping = rt.mvar<unknown>();
   const pong = rt.mvar<unknown>();
@@ -256,8 +258,8 @@ export const pipelineRow = defineRow<PayloadParams>({
 });
 
 async function preparePipeline(params: PayloadParams, ctx: RunContext): Promise<Case> {
-  const n = ctx.quick ? ITEMS / QUICK_DIVISOR : ITEMS;
-  const nEffect = ctx.quick ? EFFECT_ITEMS / QUICK_DIVISOR : EFFECT_ITEMS;
+  const n = ctx.quick ? ITEMS / QUICK_PAYLOAD_DIVISOR : ITEMS;
+  const nEffect = ctx.quick ? EFFECT_ITEMS / QUICK_PAYLOAD_DIVISOR : EFFECT_ITEMS;
   const rt = await Runtime.start();
   const input = rt.mvar<unknown>();
   const output = rt.mvar<unknown>();

@@ -21,7 +21,8 @@ import { describe, refuseUnknownKeys } from "../src/core/options.js";
 import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type Row } from "./row.js";
 import { machineInfo, peerTargetsAt, selectRows, targetApplies, type BenchReport, type CaseReport } from "./runner.js";
 import { bootstrapMedian, median, meetsAtMost, pairedRatios, type Interval } from "./stats.js";
-import { formatDuration, formatRatio, wrapText } from "./table.js";
+import type { TaskFigures } from "./sample.js";
+import { extrasText, formatDuration, formatRatio, wrapText } from "./table.js";
 
 export interface ProcessesOptions {
   /** Fresh processes per row (≥ 2; publish figures from ≥ 10). */
@@ -73,6 +74,8 @@ export interface ProcessTask {
   readonly cpuNsPerOp: number;
   /** The per-process medians, in process order. */
   readonly medians: readonly number[];
+  /** The median over the processes of each of the task's extras (TaskSpec.extras). */
+  readonly extras?: Readonly<Record<string, number>>;
 }
 
 export interface ProcessCase {
@@ -129,14 +132,16 @@ function runChild(args: readonly string[]): Promise<void> {
   });
 }
 
-function task(name: string, figures: readonly { medianNs: number; p99Ns: number; cpuNsPerOp: number }[]): ProcessTask {
+function task(name: string, figures: readonly TaskFigures[]): ProcessTask {
   const medians = figures.map((f) => f.medianNs);
+  const keys = Object.keys(figures[0]!.extras ?? {});
   return {
     name,
     medianNs: median(medians),
     p99Ns: median(figures.map((f) => f.p99Ns)),
     cpuNsPerOp: median(figures.map((f) => f.cpuNsPerOp)),
     medians,
+    ...(keys.length === 0 ? {} : { extras: Object.fromEntries(keys.map((k) => [k, median(figures.map((f) => f.extras?.[k] ?? Number.NaN))])) }),
   };
 }
 
@@ -187,6 +192,7 @@ export function processRowLines(row: ProcessRow): string[] {
     const bounds = c.bounds.map((b) => `${b.figure} ${intervalText(b.interval, formatDuration)} ≤ ${formatDuration(b.maxNs)} ${b.met ? "met" : "MISSED"}`).join("; ");
     lines.push(`  ${c.label}`);
     lines.push(`    ${`${c.ours.name} (ours)`.padEnd(30)}${formatDuration(c.ours.medianNs).padStart(11)}  cpu ${formatDuration(c.ours.cpuNsPerOp).padStart(9)}  ${bounds}`);
+    if (c.ours.extras !== undefined) lines.push(`      ${extrasText(c.ours.extras)} (medians over the processes)`);
     for (const [k, peer] of c.peers.entries()) {
       const comparison = c.comparisons[k]!;
       const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;

@@ -60,6 +60,13 @@ export interface TaskSpec {
    * these, not from the runner's wall-clock samples of fn.
    */
   readonly durations?: () => readonly number[];
+  /**
+   * Other figures the task measured besides its timed operations, reported
+   * as they are (named with their unit: `…Ns` in ns, `…Share` a fraction,
+   * else a count), e.g. a pause row's majors and its share of run time in
+   * collection. Read once, after sampling.
+   */
+  readonly extras?: () => Readonly<Record<string, number>>;
 }
 
 /** The tasks of one grid point, ready to run. */

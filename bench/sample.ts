@@ -64,6 +64,8 @@ export interface TaskFigures {
    * (concurrent marking, background compilation) count too.
    */
   readonly cpuNsPerOp: number;
+  /** TaskSpec.extras, when the task has them. */
+  readonly extras?: Readonly<Record<string, number>>;
 }
 
 const NS_PER_MS = 1e6;
@@ -215,5 +217,6 @@ function figures(task: TaskSpec, samples: number[], calls: number, cpuNsPerOp: n
     minNs: sorted[0]!,
     maxNs: sorted[sorted.length - 1]!,
     cpuNsPerOp,
+    ...(task.extras === undefined ? {} : { extras: task.extras() }),
   };
 }

@@ -50,12 +50,22 @@ function boundText(report: CaseReport): string {
 export function caseLines(report: CaseReport, labelWidth: number): string[] {
   const bounds = report.bounds.length === 0 ? "" : `${cell("", RATIO_WIDTH)}  ${boundText(report)}`;
   const lines = [`  ${cell(report.label, labelWidth, false)}  ${cell(`${report.ours.name} (ours)`, TASK_WIDTH, false)}${figureCells(report.ours)}${bounds}`];
+  if (report.ours.extras !== undefined) lines.push(`  ${cell("", labelWidth, false)}    ${extrasText(report.ours.extras)}`);
   for (const peer of report.peers) {
     const comparison = report.comparisons.find((c) => c.peer === peer.name)!;
     const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;
     lines.push(`  ${cell("", labelWidth, false)}  ${cell(peer.name, TASK_WIDTH, false)}${figureCells(peer)}${cell(formatRatio(comparison.ratio), RATIO_WIDTH)}  ${target}`);
   }
   return lines;
+}
+
+/** `majors=19 majorP99Ns=2.20 ms gcShare=36.0 %`: a task's extras, each in its unit (TaskSpec.extras). */
+export function extrasText(extras: Readonly<Record<string, number>>): string {
+  return Object.entries(extras).map(([key, value]) => {
+    if (key.endsWith("Ns")) return `${key}=${formatDuration(value)}`;
+    if (key.endsWith("Share")) return `${key}=${(100 * value).toFixed(1)} %`;
+    return `${key}=${Number.isInteger(value) ? value : value.toPrecision(3)}`;
+  }).join(" ");
 }
 
 export function rowFooter(row: Row): string[] {

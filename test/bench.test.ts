@@ -95,6 +95,19 @@ describe("runBench --quick", () => {
     expect(text).toMatch(/≤ 1\.25× (met|MISSED)/);
     expect(text).toMatch(/heap\/minor-pause \[workload=\S+ nursery=1MiB\] p99: .* \(target ≤ 1\.00 ms\) (met|MISSED)/);
   });
+
+  test("the binary-trees pause cases show the pauses whole: majors and the share of run time in collection", () => {
+    const row = report.rows.find((r) => r.name === "heap/minor-pause")!;
+    for (const c of row.cases.filter((x) => x.params.workload === "binary-trees")) {
+      const extras = c.ours.extras!;
+      expect(Object.keys(extras)).toEqual(["minors", "majors", "majorP50Ns", "majorP99Ns", "majorMaxNs", "gcShare", "majorShare"]);
+      expect(extras.minors).toBe(c.ours.samples);
+      expect(extras.gcShare).toBeGreaterThan(0);
+      expect(extras.gcShare).toBeGreaterThanOrEqual(extras.majorShare!);
+      expect(extras.majorMaxNs).toBeGreaterThanOrEqual(extras.majorP99Ns!);
+    }
+    expect(lines.join("\n")).toMatch(/majors=\d+ majorP50Ns=.* gcShare=[\d.]+ %/);
+  });
 });
 
 describe("runBench options", () => {

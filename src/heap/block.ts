@@ -102,7 +102,9 @@ export function newBlock(context: HeapContext, tag: number, fields: readonly unk
   if (!Array.isArray(fields)) throw new ArgumentError(`Runtime.block: fields must be an array, got ${typeof fields}`);
   if (fields.length > BLOCK_FIELDS_MAX) throw new ArgumentError(`Runtime.block: at most ${BLOCK_FIELDS_MAX} fields, got ${fields.length}`);
   for (const value of fields) checkValue(context, value, "Runtime.block");
-  return context.run("Runtime.block", (core) => {
+  // As get and set: the guard's core once, no closure per block (Note [Block access without a closure]).
+  const core = context.enter("Runtime.block");
+  try {
     const slot = core.heap_block_new(tag, fields.length) >>> 0;
     if (slot === NO_HANDLE) {
       afterAllocation(context, core);
@@ -110,7 +112,11 @@ export function newBlock(context: HeapContext, tag: number, fields: readonly unk
     }
     const block = new Block(context, slot);
     try {
-      for (let i = 0; i < fields.length; i++) core.heap_set(slot, i, encode(context, core, fields[i], "Runtime.block"));
+      for (let i = 0; i < fields.length; i++) {
+        const value = fields[i];
+        const word = intWord(value);
+        core.heap_set(slot, i, word !== NOT_INT_WORD ? word : encode(context, core, value, "Runtime.block"));
+      }
     } catch (thrown) {
       block.free();
       throw thrown;
@@ -118,7 +124,9 @@ export function newBlock(context: HeapContext, tag: number, fields: readonly unk
       afterAllocation(context, core);
     }
     return block;
-  });
+  } catch (thrown) {
+    throw context.failed("Runtime.block", thrown);
+  }
 }
 
 function checkIndex(operation: string, i: unknown, length: number): asserts i is number {

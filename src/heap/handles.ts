@@ -200,7 +200,13 @@ export class HeapContext {
   /** @internal Frees a slot, if this cycle still runs. */
   release(slot: number): void {
     if (this.ended !== undefined) return;
-    this.#guard("Handle.free", (core) => core.handle_free(slot));
+    // Every handle's free() ends here: no closure per call (Note [Block access without a closure], block.ts).
+    const core = this.enter("Handle.free");
+    try {
+      core.handle_free(slot);
+    } catch (thrown) {
+      throw this.failed("Handle.free", thrown);
+    }
   }
 
   /** @internal The backstop: a handle was collected by V8 without free(). */

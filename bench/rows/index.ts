@@ -10,6 +10,7 @@ import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
 import { schemeRow } from "./scheme.js";
+import { blockRow, getSetRow, tryPutTakeRow } from "./host.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -21,6 +22,9 @@ export const rows: readonly Row[] = [
   pingPongRow,
   pipelineRow,
   takePutRow,
+  blockRow,
+  getSetRow,
+  tryPutTakeRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,

@@ -149,11 +149,40 @@ function allocated(context: HeapContext, p: number, operation: string, what: str
   return p >>> 0;
 }
 
+// Note [Strings without a call per field]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A string crossing used to cost four core calls and a fresh typed array
+// each way (heap_kind, heap_length, heap_payload, a Uint16Array over the
+// payload; String.fromCharCode.apply on that typed array, which V8 takes on
+// its slow path for array-likes): a CPU profile of Block.get of a
+// 16-character string (issue 18) had 43 % of the time in decodeString. Now
+// the host reads the object's header itself, through views of the whole
+// memory kept per cycle (HeapContext.views), at the offsets
+// assembly/heap/layout.ts draws: info word at obj (kind in bits 2–5), length
+// at obj + LENGTH_OFFSET, payload at obj + HEADER_SIZE. A short string is
+// gathered into a plain array for fromCharCode (its fast path); a long one
+// goes in chunks as before. values-roundtrip tests hold the two sides of
+// the layout together.
+
+/** assembly/heap/layout.ts: LENGTH_OFFSET, HEADER_SIZE, and the kind's bits in the info word. */
+const LENGTH_OFFSET = 4;
+const HEADER_SIZE = 8;
+const KIND_SHIFT = 2;
+const KIND_MASK = 0xf;
+/** Strings up to this many code units are decoded through a plain array (fromCharCode's fast path). */
+const SHORT_STRING = 64;
+
+/** The kind of the object at `p`, read from its info word. */
+function kindAt(context: HeapContext, core: CoreExports, p: number): number {
+  return (context.views(core).words[p >>> 2]! >>> KIND_SHIFT) & KIND_MASK;
+}
+
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
-  const units = new Uint16Array(core.memory.buffer, core.heap_payload(p) >>> 0, s.length);
-  for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+  const units = context.views(core).units;
+  const at = (p + HEADER_SIZE) >>> 1;
+  for (let i = 0; i < s.length; i++) units[at + i] = s.charCodeAt(i);
   return p;
 }
 
@@ -173,14 +202,14 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   if (word === VALUE_TRUE) return true;
   if (word === VALUE_FALSE) return false;
   if ((word & POINTER_MASK) !== 0 || word === 0) throw new Error(`decode: 0x${word.toString(16)} is not a value the host can see`);
-  const kind = core.heap_kind(word);
+  const kind = kindAt(context, core, word);
   switch (kind) {
     case Kind.block:
       return context.wrap("block", core.handle_new(word) >>> 0);
     case Kind.float:
       return core.heap_float_value(word);
     case Kind.string:
-      return decodeString(core, word);
+      return decodeString(context, core, word);
     case Kind.bytes:
       return new Uint8Array(core.memory.buffer, core.heap_payload(word) >>> 0, core.heap_length(word) >>> 0).slice();
     case Kind.mvar:
@@ -195,12 +224,18 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }
 
-function decodeString(core: CoreExports, p: number): string {
-  const length = core.heap_length(p) >>> 0;
-  const units = new Uint16Array(core.memory.buffer, core.heap_payload(p) >>> 0, length);
+function decodeString(context: HeapContext, core: CoreExports, p: number): string {
+  const { units, words } = context.views(core);
+  const length = words[(p + LENGTH_OFFSET) >>> 2]!;
+  const at = (p + HEADER_SIZE) >>> 1;
+  if (length <= SHORT_STRING) {
+    const codes = new Array<number>(length);
+    for (let i = 0; i < length; i++) codes[i] = units[at + i]!;
+    return String.fromCharCode.apply(null, codes);
+  }
   let s = "";
   for (let i = 0; i < length; i += DECODE_CHUNK) {
-    s += String.fromCharCode.apply(null, units.subarray(i, i + DECODE_CHUNK) as unknown as number[]);
+    s += String.fromCharCode.apply(null, units.subarray(at + i, at + Math.min(length, i + DECODE_CHUNK)) as unknown as number[]);
   }
   return s;
 }

@@ -33,5 +33,6 @@ export {
   LibraryError,
   ShutdownCheckError,
   BlockedIndefinitelyError,
+  ChannelClosedError,
 } from "./core/errors.js";
 export type { SanityDetail, StaleReason } from "./core/errors.js";

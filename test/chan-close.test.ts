@@ -59,6 +59,18 @@ describe.each(kinds)("%s close", (_name, make) => {
     expect(await collect(chan)).toEqual([]);
   });
 
+  it("a write started before close is read; one started after close rejects (both in one turn)", async () => {
+    await using rt = await Runtime.start({ sanity: true });
+    using chan = make(rt);
+    const before = chan.write(1);
+    const closing = chan.close();
+    const after = chan.write(2);
+    await before;
+    await closing;
+    await expect(after).rejects.toBeInstanceOf(ChannelClosedError);
+    expect(await collect(chan)).toEqual([1]);
+  });
+
   it("close between reads: drain the rest by tryRead, then undefined", async () => {
     await using rt = await Runtime.start({ sanity: true });
     using chan = make(rt);

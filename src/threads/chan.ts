@@ -53,7 +53,9 @@
 //   close cancels it in the slot's queue (a tombstone, as any abort): the
 //   writer's value is not written and it rejects; the reader ends. Only the
 //   waits carry the signal: a slot operation that need not wait is a try
-//   operation first, so the hot path pays nothing for closing.
+//   operation first, so the hot path pays nothing for closing. A write
+//   called before close() (it holds or waits for the write position) still
+//   deposits if its slot has room; one called after it rejects at once.
 // Iterating never closes a channel: leaving a `for await` early (break,
 // return, throw) leaves the channel as it is, since other readers may share it.
 
@@ -369,7 +371,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     const slot = this.#slots[at]!;
     let stored: boolean;
     try {
-      if (this.closed) throw new ChannelClosedError(operation);
+      // A write called before close() deposits if there is room; Note [Closing a channel].
       stored = slot.tryPut(value);
       if (!stored) await slot.put(value, this.#waitOptions(wait));
     } catch (thrown) {

@@ -113,7 +113,7 @@ describe.each(kinds)("%s close", (_name, make) => {
 });
 
 describe("BoundedChan close with writers waiting for room", () => {
-  it("the waiting writers reject without writing; what was in the channel is drained", async () => {
+  it("writes called before the close complete and are read; then the loop ends", async () => {
     await using rt = await Runtime.start({ sanity: true });
     using chan = new BoundedChan<number>(rt, 2);
     await chan.write(1);
@@ -122,13 +122,14 @@ describe("BoundedChan close with writers waiting for room", () => {
     await settle();
     for (const w of blocked) expect((await stateOf(w)).state).toBe("pending");
     await chan.close();
-    for (const w of blocked) await expect(w).rejects.toBeInstanceOf(ChannelClosedError);
-    expect(await collect(chan)).toEqual([1, 2]);
+    await expect(chan.write(6)).rejects.toBeInstanceOf(ChannelClosedError);
+    expect(await collect(chan)).toEqual([1, 2, 3, 4, 5]);
+    await Promise.all(blocked);
     rt.gc({ major: true });
     rt.checkSanity();
   });
 
-  it("a writer with its own signal is still ended by the close", async () => {
+  it("a writer waiting at the close and then aborted writes nothing; readers end after the rest", async () => {
     await using rt = await Runtime.start({ sanity: true });
     using chan = new BoundedChan<number>(rt, 1);
     await chan.write(1);
@@ -136,8 +137,22 @@ describe("BoundedChan close with writers waiting for room", () => {
     const blocked = chan.write(2, { signal: controller.signal });
     await settle();
     await chan.close();
-    await expect(blocked).rejects.toBeInstanceOf(ChannelClosedError);
+    controller.abort("stop");
+    await expect(blocked).rejects.toBe("stop");
     expect(await collect(chan)).toEqual([1]);
+  });
+
+  it.each([1, 2])("capacity %i: a reader waiting when a write called before the close lands gets it, then ends", async (capacity) => {
+    await using rt = await Runtime.start({ sanity: true });
+    using chan = new BoundedChan<number>(rt, capacity);
+    const reader = collect(chan);
+    await settle();
+    const write = chan.write(7); // in flight: its continuation has not run
+    await chan.close();
+    await write;
+    expect(await reader).toEqual([7]);
+    expect(chan.tryRead()).toBeUndefined();
+    await expect(chan.read()).rejects.toBeInstanceOf(ChannelClosedError);
   });
 
   it("tryWrite is false while full and tryRead undefined while empty, neither waits", async () => {

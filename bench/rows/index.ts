@@ -8,6 +8,7 @@ import { binaryTreesRow } from "./binary-trees.js";
 import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
+import { forAwaitRow, modifyRow } from "./combinators.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
 
 export const rows: readonly Row[] = [
@@ -20,6 +21,8 @@ export const rows: readonly Row[] = [
   pingPongRow,
   pipelineRow,
   takePutRow,
+  modifyRow,
+  forAwaitRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,

@@ -38,24 +38,26 @@
 // ~~~~~~~~~~~~~~~~~~~~~~~~
 // close() ends a channel as Lwt_stream's close does: what was written
 // before it is still read, in order; then readers end (`for await` leaves
-// its loop, read() rejects with ChannelClosedError); writes after it reject
-// with ChannelClosedError. Everything still flows through the MVars in the
-// heap:
+// its loop, read() rejects with ChannelClosedError); writes called after it
+// reject with ChannelClosedError. Close is ordered after every write already
+// called: such a write completes, even one waiting for room in a full
+// BoundedChan (its value is read like the others). Everything still flows
+// through the MVars in the heap:
 //   Chan: close takes writeVar, like a writer, and fills the last hole with
 //   the end marker, an item block {null, null} (no next hole). A reader that
 //   reads the marker puts readVar back on the same hole, so every later
 //   reader (and every dup's reader) reads it too; a reader blocked on the
 //   last hole when the channel closes is woken by the marker's put. A writer
 //   finds the last hole full (tryPut fails) and puts writeVar back untouched.
-//   BoundedChan: the ring has no hole to mark, so `closed` is a flag of the
-//   channel object, and close also fires the channel's own AbortSignal. A
-//   writer or reader that has to wait on a slot waits with that signal, so
-//   close cancels it in the slot's queue (a tombstone, as any abort): the
-//   writer's value is not written and it rejects; the reader ends. Only the
-//   waits carry the signal: a slot operation that need not wait is a try
-//   operation first, so the hot path pays nothing for closing. A write
-//   called before close() (it holds or waits for the write position) still
-//   deposits if its slot has room; one called after it rejects at once.
+//   BoundedChan: the ring has no spare slot for a marker while writers wait
+//   for room, so `closed` is a flag of the channel object, with a count of
+//   writes in flight. A reader that finds its slot empty ends if the channel
+//   is closed and no write is in flight, and otherwise waits on the slot as
+//   always; when the channel is closed and the last write in flight is done,
+//   the reader waiting on an empty slot (readPos lets one at a time) is
+//   handed END_MARK through that slot's ordinary put. A reader that takes the
+//   marker ends and leaves its position where it was. Nothing on the hot
+//   path changes: no signal, no extra core call per operation.
 // Iterating never closes a channel: leaving a `for await` early (break,
 // return, throw) leaves the channel as it is, since other readers may share it.
 
@@ -85,8 +87,12 @@ const ITEM_NEXT = 1;
 const END: unique symbol = Symbol("end of channel");
 type End = typeof END;
 
-/** The reason a BoundedChan's own signal fires with at close: Note [Closing a channel]. */
-const CLOSING: unique symbol = Symbol("channel closing");
+/**
+ * A BoundedChan's end marker: a JS object only this module has, so it
+ * crosses into the heap as a host reference and comes back as itself.
+ * Note [Closing a channel].
+ */
+const END_MARK: object = Object.freeze({ endOfChannel: true });
 
 /** The write end a Chan shares with its dups: writeVar, and who still holds the handle. */
 interface WriteEnd {
@@ -333,10 +339,11 @@ export class BoundedChan<T> implements AsyncIterable<T> {
   readonly #slots: MVar<T>[];
   readonly #readPos: MVar<number>;
   readonly #writePos: MVar<number>;
-  /** Fired by close(), with CLOSING: Note [Closing a channel]. */
-  readonly #closing = new AbortController();
-  /** The options of a wait on a slot when the caller gave no signal. */
-  readonly #closingOnly: BlockingOptions = { signal: this.#closing.signal };
+  #closed = false;
+  /** Writes called before the close and not finished yet: Note [Closing a channel]. */
+  #writing = 0;
+  /** The slot a reader waits on (readPos serialises readers: at most one), or -1. */
+  #readerAt = -1;
 
   constructor(rt: ChannelRuntime, capacity: number) {
     checkRuntime("BoundedChan", rt);
@@ -353,39 +360,39 @@ export class BoundedChan<T> implements AsyncIterable<T> {
 
   /** True once close() was called. */
   get closed(): boolean {
-    return this.#closing.signal.aborted;
+    return this.#closed;
   }
 
   /**
    * Appends `value`, waiting while the channel is full. `signal` aborts the
-   * wait and deposits nothing. Rejects with ChannelClosedError once the
-   * channel is closed, also when it closes while this write waits for room
-   * (the value is then not written).
+   * wait and deposits nothing. Rejects with ChannelClosedError when called
+   * after close(); a write called before it completes (Note [Closing a channel]).
    */
   async write(value: T, options?: BlockingOptions): Promise<void> {
     const operation = "BoundedChan.write";
     const wait = admit(this.#rt, operation, value, options);
-    if (this.closed) throw new ChannelClosedError(operation);
-    const writePos = this.#writePos;
-    const at = await writePos.take(wait);
-    const slot = this.#slots[at]!;
-    let stored: boolean;
+    if (this.#closed) throw new ChannelClosedError(operation);
+    this.#writing++;
     try {
-      // A write called before close() deposits if there is room; Note [Closing a channel].
-      stored = slot.tryPut(value);
-      if (!stored) await slot.put(value, this.#waitOptions(wait));
-    } catch (thrown) {
-      await writePos.put(at);
-      throw thrown === CLOSING ? new ChannelClosedError(operation) : thrown;
+      const writePos = this.#writePos;
+      const at = await writePos.take(wait);
+      try {
+        await this.#slots[at]!.put(value, wait);
+      } catch (thrown) {
+        await writePos.put(at);
+        throw thrown;
+      }
+      await writePos.put(at + 1 === this.capacity ? 0 : at + 1);
+    } finally {
+      if (--this.#writing === 0 && this.#closed) this.#wakeReader();
     }
-    await writePos.put(at + 1 === this.capacity ? 0 : at + 1);
   }
 
   /** Appends `value` if there is room and no other writer is writing now; never waits. Throws ChannelClosedError once closed. */
   tryWrite(value: T): boolean {
     const operation = "BoundedChan.tryWrite";
     admit(this.#rt, operation, value, undefined);
-    if (this.closed) throw new ChannelClosedError(operation);
+    if (this.#closed) throw new ChannelClosedError(operation);
     const at = this.#writePos.tryTake();
     if (at === undefined) return false;
     let stored = false;
@@ -416,6 +423,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     let value: T | undefined;
     try {
       value = this.#slots[at]!.tryTake();
+      if ((value as unknown) === END_MARK) value = undefined;
     } finally {
       this.#readPos.tryPut(value === undefined ? at : at + 1 === this.capacity ? 0 : at + 1);
     }
@@ -429,34 +437,40 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     const slot = this.#slots[at]!;
     let value: T | undefined;
     try {
-      value = slot.tryTake();
-      if (value === undefined) {
-        if (this.closed) {
-          await readPos.put(at);
-          return END;
+      if (this.#closed && this.#writing === 0) {
+        // Nothing more can arrive: what is in the slot, or the end.
+        value = slot.tryTake() ?? (END_MARK as T);
+      } else {
+        this.#readerAt = at;
+        try {
+          value = await slot.take(wait);
+        } finally {
+          this.#readerAt = -1;
         }
-        value = await slot.take(this.#waitOptions(wait));
       }
     } catch (thrown) {
       await readPos.put(at);
-      if (thrown === CLOSING) return END;
       throw thrown;
+    }
+    if ((value as unknown) === END_MARK) {
+      // Closed and drained: the position stays, so every later read ends here too.
+      await readPos.put(at);
+      return END;
     }
     await readPos.put(at + 1 === this.capacity ? 0 : at + 1);
     return value;
   }
 
-  /** A wait on a slot: the caller's signal, if any, and the channel's own. */
-  #waitOptions(wait: BlockingOptions | undefined): BlockingOptions {
-    const signal = wait?.signal;
-    return signal === undefined ? this.#closingOnly : { signal: AbortSignal.any([signal, this.#closing.signal]) };
+  /** Closed, and the last write has finished: the reader waiting on an empty slot (if any) gets the end marker. */
+  #wakeReader(): void {
+    if (this.#readerAt >= 0) this.#slots[this.#readerAt]!.tryPut(END_MARK as T);
   }
 
   /**
-   * Ends the channel (Note [Closing a channel]): what was written is still
-   * read, then readers end, a reader waiting on an empty channel at once;
-   * writes reject with ChannelClosedError, a writer waiting for room at once
-   * (its value is not written). Closing again does nothing.
+   * Ends the channel (Note [Closing a channel]): writes called before it
+   * complete and are read; then readers end, a reader waiting on an empty
+   * channel at once; writes called after it reject with ChannelClosedError.
+   * Closing again does nothing.
    */
   close(): Promise<void> {
     try {
@@ -464,7 +478,10 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     } catch (thrown) {
       return Promise.reject(thrown);
     }
-    if (!this.closed) this.#closing.abort(CLOSING);
+    if (!this.#closed) {
+      this.#closed = true;
+      if (this.#writing === 0) this.#wakeReader();
+    }
     return Promise.resolve();
   }
 

@@ -112,7 +112,7 @@ export const forAwaitRow = defineRow<Record<string, never>>({
   method:
     `A producer writes 0..n-1 into a BoundedChan(1) and closes it; ${WORKERS} workers read it with for await and write 2x+1 into ` +
     `a second BoundedChan(1), closed when they are done; the consumer sums it with for await. ${ITEMS} items per call. ` +
-    `Ours: BoundedChan (MVars in the heap, close by the channel's signal); peer: the same ring of Promise MVars closed by an ` +
+    `Ours: BoundedChan (MVars in the heap; close: a flag and an end marker, Note [Closing a channel]); peer: the same ring of Promise MVars closed by an ` +
     `end sentinel. Same function for both; each call checks the sum.`,
   grid: {},
   targets: [{ peer: "Promise MVar", maxRatio: 1.25 }],

@@ -163,11 +163,10 @@ export class BlockedIndefinitelyError extends UnloadableError {
 }
 
 /**
- * A channel was closed (`close()`, docs/mvar.md "Closing a channel"): a
- * write after close, a BoundedChan writer that was waiting for room when it
- * closed (its value was not written), or a `read()` once everything written
- * before the close has been read (`for await` just ends instead). After
- * Lwt_stream's Closed.
+ * A channel was closed (`close()`, Note [Closing a channel] in
+ * src/threads/chan.ts): a write called after close, or a `read()` once
+ * everything written before the close has been read (`for await` just ends
+ * instead). After Lwt_stream's Closed.
  */
 export class ChannelClosedError extends UnloadableError {
   constructor(operation: string, drained = false) {

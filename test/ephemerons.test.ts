@@ -134,6 +134,20 @@ describe("ephemerons", () => {
     rt.checkSanity(); // the list holds exactly the live ephemerons
   });
 
+  it("a restart forgets every ephemeron; the next cycle's start from an empty list", async () => {
+    await using rt = await Runtime.start({ sanity: true });
+    for (let cycle = 0; cycle < 3; cycle++) {
+      const key = rt.block(0, [cycle]);
+      const kept = rt.ephemeron(key, "kept");
+      rt.ephemeron([key, key], "dropped at once").free();
+      rt.gc({ major: true });
+      expect(kept.deref()).toBe("kept");
+      rt.checkSanity();
+      await rt.restart();
+      expect(() => kept.deref()).toThrow(/stale handle/);
+    }
+  });
+
   it("refuses bad keys and data before allocating anything", async () => {
     await using rt = await Runtime.start();
     const key = rt.block(0, []);

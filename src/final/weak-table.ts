@@ -16,7 +16,7 @@
 // at once, when `size` or `clean()` finds that collections have emptied
 // ephemerons since the last sweep (the core counts them).
 
-import { ArgumentError } from "../core/errors.js";
+import { ArgumentError, StaleHandleError } from "../core/errors.js";
 import { describe, refuseUnknownKeys } from "../core/options.js";
 import { Handle, handleSlot, type HeapContext } from "../heap/handles.js";
 import { decode } from "../heap/values.js";
@@ -163,7 +163,7 @@ export class WeakTable<K extends Handle, V> {
   }
 
   #live(operation: string): void {
-    if (this.#freed) throw new ArgumentError(`${operation}: the table was freed`);
+    if (this.#freed) throw new StaleHandleError(operation, "freed");
   }
 
   #hashOf(key: K, operation: string): number | string {

@@ -61,7 +61,7 @@
 // Iterating never closes a channel: leaving a `for await` early (break,
 // return, throw) leaves the channel as it is, since other readers may share it.
 
-import { ArgumentError, ChannelClosedError } from "../core/errors.js";
+import { ArgumentError, ChannelClosedError, StaleHandleError } from "../core/errors.js";
 import { describe, refuseUnknownKeys } from "../core/options.js";
 import type { Block } from "../heap/block.js";
 import type { MVar } from "./mvar.js";
@@ -298,7 +298,7 @@ export class Chan<T> implements AsyncIterable<T> {
    */
   async dup(): Promise<Chan<T>> {
     checkLive(this.#rt, "Chan.dup");
-    if (this.#freed) throw new ArgumentError("Chan.dup: the channel was freed");
+    if (this.#freed) throw new StaleHandleError("Chan.dup", "freed");
     const hole = await this.#end.writeVar.read();
     try {
       dupOf = { hole, end: this.#end };

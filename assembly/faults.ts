@@ -27,6 +27,11 @@
  *  checker's heap walk must report one. Test only. */
 @inline export const FAULT_PROMOTE_KEEP_STUBS: u32 = 1 << 5;
 
+/** The collector leaves a traced ephemeron's datum at its from-space
+ *  address (heap/ephemeron.ts); the sanity checker must report the
+ *  ephemeron. Test only. */
+@inline export const FAULT_EPHEMERON_STALE_DATA: u32 = 1 << 6;
+
 /** Size of the block FAULT_POOL_LEAK leaks: large enough that in-instance
  *  restarts must grow memory.size() within a few cycles. */
 @inline export const POOL_LEAK_BYTES: usize = 64 << 10;

@@ -22,6 +22,8 @@ import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, ty
 import { attachFinalisers, finalisersOf, type Finalisers } from "./final/finalisers.js";
 import { registerFinaliser } from "./final/finalise.js";
 import { makeWeak, Weak } from "./final/weak.js";
+import { Ephemeron, makeEphemeron } from "./final/ephemeron.js";
+import { WeakTable, type WeakTableOptions } from "./final/weak-table.js";
 import { runExitSteps } from "./final/shutdown.js";
 import { checkExit, trackRuntime, untrackRuntime } from "./final/shutdown-check.js";
 
@@ -235,6 +237,26 @@ export class Runtime {
   }
 
   /**
+   * OCaml's ephemeron (Ephemeron.K1 with one key, Ephemeron.Kn with an
+   * array): `data` (any value that can cross) is reachable through it only
+   * while every key (a heap object held by a handle) is reachable from
+   * elsewhere; it keeps no key alive. deref() gives the data until a
+   * collection finds a key dead. Returns a handle (docs/finalisers.md).
+   */
+  ephemeron<V = unknown>(keys: Handle | readonly Handle[], data: V): Ephemeron<V> {
+    return makeEphemeron<V>(this.#context("Runtime.ephemeron"), "Runtime.ephemeron", keys, data);
+  }
+
+  /**
+   * A weak hash table (OCaml's Ephemeron.K1.Make): entries vanish when their
+   * key dies; `hash(key)` is required, `equal` defaults to "the same heap
+   * object" (Note [A weak table hashes what the caller says]).
+   */
+  weakTable<K extends Handle, V>(options: WeakTableOptions<K>): WeakTable<K, V> {
+    return new WeakTable<K, V>(this.#context("Runtime.weakTable"), options);
+  }
+
+  /**
    * Instantiates a wasm library (its bytes or a compiled module) on behalf
    * of this runtime, with `options.imports`. Its exports can finalise custom
    * blocks. It stays loaded until shutdown (or restart), which unloads it
@@ -350,6 +372,7 @@ export class Runtime {
     if (options.faults.stale === "weak-value") core.fault_set(core.fault_get() | CoreFault.weakStaleValue);
     if (options.faults.stale === "finaliser-table") core.fault_set(core.fault_get() | CoreFault.finaliseStaleEntry);
     if (options.faults.stale === "promoted-stub") core.fault_set(core.fault_get() | CoreFault.promoteKeepStubs);
+    if (options.faults.stale === "ephemeron-data") core.fault_set(core.fault_get() | CoreFault.ephemeronStaleData);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
     const heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap, handleMakers);
@@ -516,6 +539,7 @@ const handleMakers: HandleMakers = {
   mvar: (context, slot) => new MVar(context, slot),
   custom: (context, slot) => new Custom(context, slot),
   weak: (context, slot) => new Weak(context, slot),
+  ephemeron: (context, slot) => new Ephemeron(context, slot),
 };
 
 /** The finaliser figures of an exit that had no finalisation state. */

@@ -8,6 +8,7 @@ import { binaryTreesRow } from "./binary-trees.js";
 import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
+import { forAwaitRow, modifyRow } from "./combinators.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
 import { schemeRow } from "./scheme.js";
 import { blockRow, getSetRow, tryPutTakeRow } from "./host.js";
@@ -25,6 +26,8 @@ export const rows: readonly Row[] = [
   blockRow,
   getSetRow,
   tryPutTakeRow,
+  modifyRow,
+  forAwaitRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,

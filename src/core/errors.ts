@@ -164,6 +164,20 @@ export class BlockedIndefinitelyError extends UnloadableError {
 }
 
 /**
+ * A channel was closed (`close()`, Note [Closing a channel] in
+ * src/threads/chan.ts): a write called after close, or a `read()` once
+ * everything written before the close has been read (`for await` just ends
+ * instead). After Lwt_stream's Closed.
+ */
+export class ChannelClosedError extends UnloadableError {
+  constructor(operation: string, drained = false) {
+    super("ERR_CHANNEL_CLOSED", drained
+      ? `${operation}: the channel is closed and every value written before the close has been read; iterate with for await to end without an error`
+      : `${operation}: the channel is closed; nothing more can be written to it`);
+  }
+}
+
+/**
  * Shutdown finished, but blocks were still counted as outstanding after the
  * pool was destroyed: something escaped the allocator ring. The runtime is
  * gone all the same; `report` has the figures.

@@ -177,6 +177,13 @@ export interface CoreExports {
   weak_finalize(p: number): number;
   weak_listed(): number;
   weak_cleared(): number;
+  ephemeron_new(keysSlot: number, data: number): number;
+  ephemeron_data(p: number): number;
+  ephemeron_is_dead(p: number): number;
+  ephemeron_key_count(p: number): number;
+  ephemeron_key(p: number, i: number): number;
+  ephemeron_listed(): number;
+  ephemeron_cleared(): number;
   rt_unfinalised_customs(): number;
   custom_mutator_made(): number;
   finalise_mutator_registered(): number;
@@ -198,6 +205,8 @@ export const CoreFault = {
   finaliseStaleEntry: 1 << 4,
   /** A nursery promoted in place keeps the forwarded stubs of the objects copied first (test only). */
   promoteKeepStubs: 1 << 5,
+  /** The collector leaves a traced ephemeron's datum at its from-space address (test only). */
+  ephemeronStaleData: 1 << 6,
 } as const;
 
 /** Which build of the core to load. */

@@ -61,6 +61,10 @@ export interface RuntimeOptions {
   imports?: PluginImports;
 }
 
+/** What `faults.stale` can leave stale. */
+export type StaleFault = "weak-value" | "finaliser-table" | "promoted-stub" | "ephemeron-data";
+const staleFaults: ReadonlySet<string> = new Set<StaleFault>(["weak-value", "finaliser-table", "promoted-stub", "ephemeron-data"]);
+
 /** Test-only fault switches of the heap (RuntimeOptions.faults). */
 export interface HeapFaults {
   skipBarrier?: "old-to-young" | "mvar-pop";
@@ -69,9 +73,10 @@ export interface HeapFaults {
    * address: a traced weak pointer's value (`'weak-value'`), a finaliser
    * registration (`'finaliser-table'`), or, in a nursery promoted in place,
    * the forwarded stub of an object copied before the switch
-   * (`'promoted-stub'`). The sanity checker must report it.
+   * (`'promoted-stub'`), or a traced ephemeron's datum
+   * (`'ephemeron-data'`). The sanity checker must report it.
    */
-  stale?: "weak-value" | "finaliser-table" | "promoted-stub";
+  stale?: StaleFault;
 }
 
 export interface ResolvedOptions {
@@ -80,7 +85,7 @@ export interface ResolvedOptions {
   readonly nursery: number;
   readonly generations: number;
   readonly sanity: boolean;
-  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | "promoted-stub" | undefined };
+  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: StaleFault | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
   readonly module: PluginSource | undefined;
@@ -194,10 +199,10 @@ function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
   }
   const stale = given.stale;
-  if (stale !== undefined && stale !== "weak-value" && stale !== "finaliser-table" && stale !== "promoted-stub") {
-    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table' or 'promoted-stub', got ${describe(stale)}`);
+  if (stale !== undefined && (typeof stale !== "string" || !staleFaults.has(stale))) {
+    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table', 'promoted-stub' or 'ephemeron-data', got ${describe(stale)}`);
   }
-  return { skipBarrier, stale };
+  return { skipBarrier, stale: stale as StaleFault | undefined };
 }
 
 /** Refuses the first key of `given` that is not in `known`, naming the ones that are. */

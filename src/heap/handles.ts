@@ -45,9 +45,9 @@ export interface HeapOwner {
 // knowing what they are.
 
 /** The kinds of heap object that JS holds through a handle of their own class. */
-export type HandleKind = "block" | "mvar" | "custom" | "weak";
+export type HandleKind = "block" | "mvar" | "custom" | "weak" | "ephemeron";
 
-/** Makes the handle of each kind (Block, MVar, Custom, Weak); the runtime supplies them. */
+/** Makes the handle of each kind (Block, MVar, Custom, Weak, Ephemeron); the runtime supplies them. */
 export type HandleMakers = { readonly [kind in HandleKind]: (context: HeapContext, slot: number) => Handle };
 
 /** The work above the heap that a collection can make due. See Note [The heap calls up through its context]. */

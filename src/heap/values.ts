@@ -25,8 +25,8 @@ const VALUE_TRUE = (2 << SPECIAL_SHIFT) | SPECIAL_TAG;
 const POINTER_MASK = 3;
 
 /** Object kinds (KIND_* in assembly/heap/layout.ts). */
-export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4, mvar: 5, mvarQueue: 6, tso: 7, custom: 8, weak: 9 } as const;
-const kindNames = ["block", "bytes", "string", "float", "hostref", "mvar", "mvar queue entry", "tso", "custom", "weak"];
+export const Kind = { block: 0, bytes: 1, string: 2, float: 3, hostref: 4, mvar: 5, mvarQueue: 6, tso: 7, custom: 8, weak: 9, ephemeron: 10 } as const;
+const kindNames = ["block", "bytes", "string", "float", "hostref", "mvar", "mvar queue entry", "tso", "custom", "weak", "ephemeron"];
 
 export function kindName(kind: number): string {
   return kindNames[kind] ?? `kind#${kind}`;
@@ -220,6 +220,8 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
       return context.wrap("custom", core.handle_new(word) >>> 0);
     case Kind.weak:
       return context.wrap("weak", core.handle_new(word) >>> 0);
+    case Kind.ephemeron:
+      return context.wrap("ephemeron", core.handle_new(word) >>> 0);
   }
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }

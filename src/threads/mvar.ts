@@ -8,7 +8,8 @@ import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } 
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkDeliverable, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
 const VALUE_NONE = (3 << 3) | 2;
@@ -64,6 +65,70 @@ export class MVar<T = unknown> extends Handle {
    */
   put(value: T, options?: BlockingOptions): Promise<void> {
     return this.#put("MVar.put", options, value);
+  }
+
+  /**
+   * GHC's modifyMVar_: takes the value, puts back `fn(value)` (fn may be
+   * async). If fn throws, its result cannot be stored, or `signal` fires
+   * before fn's result is back, the old value is put back and the error (or
+   * the signal's reason) rejects. Atomic while every other user of the MVar
+   * takes before it puts: Note [Combinators hold the MVar] (modify.ts).
+   */
+  modify(fn: (value: T) => T | PromiseLike<T>, options?: BlockingOptions): Promise<void> {
+    const operation = "MVar.modify";
+    try {
+      checkCallback(operation, fn, "(value) => newValue");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, void>(this, signal, async (value) => ({ next: await fn(value), result: undefined }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's modifyMVar: as modify, but `fn` returns a pair `[newValue,
+   * result]`; resolves with `result`.
+   */
+  modifyReturning<R>(fn: (value: T) => readonly [T, R] | PromiseLike<readonly [T, R]>, options?: BlockingOptions): Promise<R> {
+    const operation = "MVar.modifyReturning";
+    try {
+      checkCallback(operation, fn, "(value) => [newValue, result]");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, R>(this, signal, async (value) => checkPair<T, R>(operation, await fn(value)));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's withMVar: takes the value, runs `fn(value)` and puts the same
+   * value back whatever happens; resolves with fn's result. Unlike read,
+   * other users wait until fn is done.
+   */
+  with<R>(fn: (value: T) => R | PromiseLike<R>, options?: BlockingOptions): Promise<R> {
+    const operation = "MVar.with";
+    try {
+      checkCallback(operation, fn, "(value) => result");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, R>(this, signal, async (value) => ({ next: value, result: await fn(value) }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's swapMVar: takes the value, puts `value`, resolves with the old
+   * one. `value` is checked before anything is taken.
+   */
+  swap(value: T, options?: BlockingOptions): Promise<T> {
+    const operation = "MVar.swap";
+    try {
+      const signal = this.#admitCombinator(operation, options);
+      checkValue(this.#threads.context, value, operation);
+      return holding<T, T>(this, signal, (old) => ({ next: value, result: old }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
   }
 
   /** Takes the value if there is one; never waits. */
@@ -213,6 +278,13 @@ export class MVar<T = unknown> extends Handle {
     } catch (thrown) {
       return Promise.reject(thrown);
     }
+  }
+
+  /** A combinator's checks: its options (only `signal`), a live handle. */
+  #admitCombinator(operation: string, options: unknown): AbortSignal | undefined {
+    const signal = combinatorSignal(operation, options);
+    this.#live(operation);
+    return signal;
   }
 
   /**

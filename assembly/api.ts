@@ -30,10 +30,12 @@ import {
   allocString as coreAllocString, initBlock2, hpRefill, BLOCK2_BYTES,
 } from "./heap/alloc";
 import { nurseryHp, nurserySetHp, hpCheck } from "./heap/nursery";
-import { rootPush, rootPop, rootPeek, rootReplace, rootDepth } from "./heap/roots";
+import { rootPush, rootPop, rootPeek, rootReplace, rootDepth, rootTruncate } from "./heap/roots";
 import { handleNew as coreHandleNew, handleFree as coreHandleFree, handleIsLive, handleGet as coreHandleGet } from "./heap/handles";
 import { storeField } from "./barrier";
 import { collect, policyLevel, collectionCount } from "./heap/collect";
+import { bytesCopied } from "./heap/evacuate";
+import { poolAlloc, poolFree } from "./pool";
 import { generationCount } from "./heap/generations";
 import {
   VALUE_NULL, VALUE_TRUE, VALUE_FALSE, INT_MIN, INT_MAX, isPointer, isInt, intValue, intOf, infoOf,
@@ -242,11 +244,7 @@ export function toAsString(obj: Value): string {
 /** The root stack's depth now: give it to rootRestore when the function returns. */
 @inline export function rootMark(): u32 { return rootDepth(); }
 /** Drops every entry pushed since `mark`. */
-export function rootRestore(mark: u32): void {
-  let depth = rootDepth();
-  if (mark > depth) fail("rootRestore: mark " + mark.toString() + " is above the root stack's depth " + depth.toString() + " (restored twice, or a mark from another call?)");
-  for (let i = depth; i > mark; i--) rootPop();
-}
+@inline export function rootRestore(mark: u32): void { rootTruncate(mark); }
 
 // ── handles: objects shared with the host ───────────────────────────────────
 
@@ -364,3 +362,20 @@ export function weakDeref(w: Value): Value {
 function checkObject(fn: string, v: Value): void {
   if (!isObject(v)) fail(fn + ": 0x" + v.toString(16) + " is not a heap object (only objects can be finalised or weakly keyed)");
 }
+
+// ── collection statistics ───────────────────────────────────────────────────
+
+/** Bytes the last collection kept (copied, or promoted in place): its survivors, to size a workload by. */
+@inline export function lastSurvivorBytes(): usize { return bytesCopied(); }
+
+// ── raw memory: the pool, outside the heap ──────────────────────────────────
+// For what a program keeps outside the heap (a symbol table, a buffer for the
+// host): blocks of the core's allocator ring, as C stubs take OCaml's
+// caml_stat_alloc. Never moved, never traced, never a Value; freed by rawFree
+// or, at the latest, by the runtime's shutdown, so a plugin that forgets one
+// still gives its memory back.
+
+/** `bytes` uninitialised bytes, 16-byte aligned; a trap naming pool_alloc when the pool's limit refuses them. */
+@inline export function rawAlloc(bytes: usize): usize { return poolAlloc(bytes); }
+/** Frees a rawAlloc block; 0 is ignored. */
+@inline export function rawFree(p: usize): void { poolFree(p); }

@@ -67,13 +67,28 @@ describe("the mutator API from a plugin", () => {
   it("barriers setField: a young block stored into an old one survives, and sanity passes; initField there is caught", async () => {
     const rt = await start();
     const old = rt.block(0, [null, null]);
-    rt.gc({ major: true });
+    rt.gc();
+    rt.gc();
+    expect(rt.stats().heap.generations[1]!.objects).toBe(1);
     rt.call("storeYoungIntoOld", rt.slotOf(old), 0);
+    // The barrier recorded the old block on generation 1's remembered set.
+    expect(rt.stats().heap.generations[1]!.rememberedSet).toBe(1);
     rt.gc();
     rt.gc({ major: true });
     rt.scope(() => expect((old.get(0) as Block).get(0)).toBe(99));
     rt.checkSanity();
     rt.call("storeYoungIntoOldUnbarriered", rt.slotOf(old), 1);
+    expect(() => rt.gc()).toThrow(SanityError);
+  });
+
+  it("fault injection works on a plugin: with the barrier skipped, the plugin's barriered store is caught by sanity", async () => {
+    const rt = await start({ faults: { skipBarrier: "old-to-young" } });
+    const old = rt.block(0, [null]);
+    // Two collections: through the aging generation 0 into generation 1, where stores need the barrier.
+    rt.gc();
+    rt.gc();
+    expect(rt.stats().heap.generations[1]!.objects).toBe(1);
+    rt.call("storeYoungIntoOld", rt.slotOf(old), 0);
     expect(() => rt.gc()).toThrow(SanityError);
   });
 
@@ -171,6 +186,18 @@ describe("plugins: the module and the calls", () => {
     await expect(Runtime.start({ module: testlib })).rejects.toThrow(PluginError);
     await expect(Runtime.start({ module: testlib })).rejects.toThrow(/no abi_version export.*export \* from "unloadable\/assembly"/);
     await expect(Runtime.start({ module: new Uint8Array([0, 97, 115, 109]) })).rejects.toThrow(/do not compile as WebAssembly/);
+    // A module with abi_version and nothing else: built on the core in name only.
+    const onlyVersion = new Uint8Array([
+      0x00, 0x61, 0x73, 0x6d, 0x01, 0x00, 0x00, 0x00, // magic, version
+      0x01, 0x05, 0x01, 0x60, 0x00, 0x01, 0x7f, // types: () -> i32
+      0x03, 0x02, 0x01, 0x00, // functions: one of type 0
+      0x07, 0x0f, 0x01, 0x0b, ...new TextEncoder().encode("abi_version"), 0x00, 0x00, // export it
+      0x0a, 0x06, 0x01, 0x04, 0x00, 0x41, 0x01, 0x0b, // body: i32.const 1
+    ]);
+    await expect(Runtime.start({ module: onlyVersion })).rejects.toThrow(/another version of the unloadable core, or re-exports only part of it: missing or different exports rt_init, rt_exit, .* \(\d+ in all\)/);
+    const wrong = readFileSync(new URL("../build/plugins/wrong-abi.wasm", import.meta.url));
+    await expect(Runtime.start({ module: wrong })).rejects.toThrow(PluginError);
+    await expect(Runtime.start({ module: wrong })).rejects.toThrow(/built on ABI version 999 of the unloadable core; this host speaks version 1/);
   });
 
   it("refuses bad options and bad calls with package errors", async () => {

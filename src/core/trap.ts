@@ -4,9 +4,10 @@
 
 import { CoreTrapError, StackOverflowError } from "./errors.js";
 import { isStackOverflow, readOverflow } from "./stack-overflow.js";
+import type { WasmMemory } from "./wasm-types.js";
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
-export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+export function liftString(memory: WasmMemory, ptr: number): string {
   ptr >>>= 0;
   if (ptr === 0) return "";
   const buffer = memory.buffer;
@@ -32,8 +33,8 @@ export class CoreAbort extends Error {
  * (the collector's clock, for pause times). The abort reads the message from
  * the instance's memory, known only once it exists: `attach` gives it.
  */
-export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WebAssembly.Memory) => void } {
-  let memory: WebAssembly.Memory | undefined;
+export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WasmMemory) => void } {
+  let memory: WasmMemory | undefined;
   const imports = {
     env: {
       abort(message: number, file: number, line: number, column: number): never {
@@ -58,8 +59,23 @@ export function trapFrom(operation: string, thrown: unknown): CoreTrapError {
   return new CoreTrapError(operation, String(thrown), { cause: thrown });
 }
 
-/** A stack overflow that discards the runtime: a CoreTrapError whose cause is the StackOverflowError. */
-export function overflowTrap(operation: string, thrown: RangeError, outcome: "core" | "heap"): CoreTrapError {
+/** Overflow traps made for a core (by overflowTrap with `core`): its guard discards that runtime. */
+const overflowTraps = new WeakMap<CoreTrapError, object>();
+
+/**
+ * A stack overflow that discards the runtime: a CoreTrapError whose cause is
+ * the StackOverflowError. Made for `core` (the instance that overflowed)
+ * when it is thrown past a guard rather than made by one: that runtime's
+ * guard then knows it for its own (isOverflowTrapOf).
+ */
+export function overflowTrap(operation: string, thrown: RangeError, outcome: "core" | "heap", core?: object): CoreTrapError {
   const overflow = new StackOverflowError(operation, readOverflow(thrown), outcome, { cause: thrown });
-  return new CoreTrapError(operation, overflow.message.slice(operation.length + 2), { cause: overflow });
+  const error = new CoreTrapError(operation, overflow.message.slice(operation.length + 2), { cause: overflow });
+  if (core !== undefined) overflowTraps.set(error, core);
+  return error;
+}
+
+/** True for an overflow trap made for `core`: its runtime is discarded. */
+export function isOverflowTrapOf(thrown: unknown, core: object): boolean {
+  return thrown instanceof CoreTrapError && overflowTraps.get(thrown) === core;
 }

@@ -19,6 +19,7 @@
 // with the frames it has. docs/decisions.md records the choice.
 
 import { describeRecurrence, findRecurrence, type Recurrence } from "./recurrence.js";
+import { isInstance } from "./user.js";
 
 /** Error.stackTraceLimit around user code: more than any stack Node's --stack-size allows in practice. */
 export const DEEP_TRACE_LIMIT = 1_000_000;
@@ -29,9 +30,14 @@ const BELOW_LISTED = 16;
 /** V8's message for an exhausted stack. */
 const OVERFLOW_MESSAGE = "Maximum call stack size exceeded";
 
-/** True for V8's stack-overflow RangeError. */
+/** True for V8's stack-overflow RangeError; false for anything else, a hostile Proxy included. */
 export function isStackOverflow(thrown: unknown): thrown is RangeError {
-  return thrown instanceof RangeError && thrown.message === OVERFLOW_MESSAGE;
+  if (!isInstance(thrown, RangeError)) return false;
+  try {
+    return (thrown as RangeError).message === OVERFLOW_MESSAGE;
+  } catch {
+    return false;
+  }
 }
 
 /** Runs `body` with Error.stackTraceLimit raised; see Note [Deep stack traces, only around user code]. */

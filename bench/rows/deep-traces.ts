@@ -38,20 +38,29 @@ async function prepareDeepTraces(_params: Record<string, never>, ctx: RunContext
   const n = ctx.quick ? QUICK_BATCH : BATCH;
   const rt = await Runtime.start({ module: pluginBytes() });
   const cycle = (rt.plugin!.loader as unknown as Record<string, (period: number, depth: number) => number>)["cycle"]!;
-  const loop = (call: () => number) => () => {
-    let sum = 0;
-    for (let i = 0; i < n; i++) sum += call();
-    return sum;
+  /** A task whose fn runs the batch and counts it; verify checks every call ran the whole batch. */
+  const task = (name: string, call: () => number): TaskSpec => {
+    let batches = 0;
+    return {
+      name,
+      ops: n,
+      fn: () => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += call();
+        if (sum === n) batches++;
+        return sum;
+      },
+      verify: (calls) => {
+        if (batches !== calls) throw new Error(`bench host/deep-traces: ${name} completed ${batches} of ${calls} batches`);
+      },
+    };
   };
-  const check = (name: string, fn: () => unknown) => (calls: number) => {
-    if (fn() !== n) throw new Error(`bench host/deep-traces: ${name} answered wrong after ${calls} batches`);
-  };
-  const ours: TaskSpec = { name: "raised limit", ops: n, fn: loop(() => withDeepStackTraces(() => cycle(1, 1))) };
-  const plain: TaskSpec = { name: "plain call", ops: n, fn: loop(() => cycle(1, 1)) };
-  const whole: TaskSpec = { name: "rt.call", ops: n, fn: loop(() => rt.call("cycle", 1, 1) as number) };
+  const ours = task("raised limit", () => withDeepStackTraces(() => cycle(1, 1)));
+  const plain = task("plain call", () => cycle(1, 1));
+  const whole = task("rt.call", () => rt.call("cycle", 1, 1) as number);
   return {
-    ours: { ...ours, verify: check(ours.name, ours.fn) },
-    peers: [{ ...plain, verify: check(plain.name, plain.fn) }, { ...whole, verify: check(whole.name, whole.fn) }],
+    ours,
+    peers: [plain, whole],
     teardown: () => rt.shutdown(),
   };
 }

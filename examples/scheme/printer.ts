@@ -18,6 +18,13 @@ import { PAIR, SYMBOL, CLOSURE, PRIMITIVE, SYM_NAME, PRIM_SYMBOL, isTagged, isPa
 
 // ── the text buffer: raw memory outside the GC heap ────────────────────────
 
+@inline const C_SPACE: u32 = 0x20;
+@inline const C_OPEN: u32 = 0x28;
+@inline const C_CLOSE: u32 = 0x29;
+@inline const C_MINUS: u32 = 0x2D;
+@inline const C_0: u32 = 0x30;
+@inline const C_GT: u32 = 0x3E;
+
 let buf: usize = 0;
 let cap: u32 = 0;
 let len: u32 = 0;
@@ -30,9 +37,12 @@ function reserve(n: u32): void {
   cap = want;
 }
 
+/** Writes code unit `c` at position i of the buffer (room reserved). */
+@inline function setUnit(i: u32, c: u32): void { store<u16>(buf + (<usize>i << 1), <u16>c); }
+
 function putChar(c: u32): void {
   reserve(1);
-  store<u16>(buf + (<usize>len << 1), <u16>c);
+  setUnit(len, c);
   len++;
 }
 
@@ -49,12 +59,12 @@ function putUnits(chars: usize, n: u32): void {
 function putInt(n: i32): void {
   // 31-bit ints: the digits of |n| fit a u32 whatever the sign.
   let m: u32 = n < 0 ? <u32>(-n) : <u32>n;
-  if (n < 0) putChar(0x2D);
+  if (n < 0) putChar(C_MINUS);
   let digits: u32 = 1;
   for (let t = m; t >= 10; t /= 10) digits++;
   reserve(digits);
   for (let i = digits; i > 0; i--) {
-    store<u16>(buf + (<usize>(len + i - 1) << 1), <u16>(0x30 + m % 10));
+    setUnit(len + i - 1, C_0 + m % 10);
     m /= 10;
   }
   len += digits;
@@ -72,7 +82,7 @@ function putAtom(v: Value): void {
   else if (isTagged(v, PRIMITIVE)) {
     putAscii("#<primitive ");
     putAtom(field(v, PRIM_SYMBOL));
-    putChar(0x3E);
+    putChar(C_GT);
   } else putAscii("#<unknown>");
 }
 
@@ -96,20 +106,20 @@ function printInto(v: Value): void {
     let x = pop();
     if (what == PRINT_REST) {
       // x is what follows an element of a list already opened.
-      if (x == NULL) { putChar(0x29); continue; }
+      if (x == NULL) { putChar(C_CLOSE); continue; }
       if (isPair(x)) {
-        putChar(0x20);
+        putChar(C_SPACE);
         push(cdr(x)); push(fromInt(PRINT_REST));
         push(car(x)); push(fromInt(PRINT_VALUE));
         continue;
       }
       putAscii(" . ");
       putAtom(x);
-      putChar(0x29);
+      putChar(C_CLOSE);
       continue;
     }
     if (isPair(x)) {
-      putChar(0x28);
+      putChar(C_OPEN);
       push(cdr(x)); push(fromInt(PRINT_REST));
       push(car(x)); push(fromInt(PRINT_VALUE));
       continue;

@@ -78,8 +78,3 @@ export function internString(name: string): Value {
   return intern(changetype<usize>(name), <u32>name.length);
 }
 
-/** The name of symbol `sym`, as an AssemblyScript string (for messages). */
-export function symbolName(sym: Value): string {
-  let name = field(sym, SYM_NAME);
-  return String.UTF16.decodeUnsafe(stringData(name), <usize>lengthOfObject(name) << 1);
-}

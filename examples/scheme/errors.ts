@@ -56,3 +56,14 @@ export function raiseWith(s: string, v: Value): Value {
   }
   return ERR;
 }
+
+/** Raises "`s``v``t``w`", v and w printed; returns ERR. */
+export function raiseWith2(s: string, v: Value, t: string, w: Value): Value {
+  if (errorBegin()) {
+    errorText(s);
+    errorValue(v);
+    errorText(t);
+    errorValue(w);
+  }
+  return ERR;
+}

@@ -39,7 +39,7 @@ import {
   isTagged, isPair, isSymbol, car, cdr, specialOf, arityOf, arityFixed, arityRest,
 } from "./values";
 import { internString } from "./symbols";
-import { raise, raiseWith, errorBegin, errorText, errorValue, errorInt } from "./errors";
+import { raise, raiseWith, raiseWith2, errorBegin, errorText, errorValue, errorInt } from "./errors";
 import { applyPrimitive } from "./primitives";
 
 // ── special forms ─────────────────────────────────────────────────────────
@@ -191,16 +191,6 @@ function badSyntaxIn(what: string, x: Value): i32 {
   return FAILED;
 }
 
-function notAProcedure(f: Value, x: Value): Value {
-  if (errorBegin()) {
-    errorText("not a procedure: ");
-    errorValue(f);
-    errorText(", in ");
-    errorValue(x);
-  }
-  return ERR;
-}
-
 function wrongArity(argc: u32, fixed: u32, rest: bool, x: Value): Value {
   if (errorBegin()) {
     errorText("wrong number of arguments: ");
@@ -301,7 +291,7 @@ export function evaluate(x: Value, env: Value): Value {
       let r = applyPrimitive(toInt(field(f, PRIM_ID)), argc);
       return r == ERR ? ERR : leave(mark, r);
     }
-    if (!isTagged(f, CLOSURE)) return notAProcedure(f, peek(argc + 2));
+    if (!isTagged(f, CLOSURE)) return raiseWith2("not a procedure: ", f, ", in ", peek(argc + 2));
     let arity = field(f, CLOS_ARITY);
     let fixed = arityFixed(arity);
     if (argc < fixed || (argc > fixed && !arityRest(arity))) {

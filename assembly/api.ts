@@ -30,7 +30,7 @@ import {
   allocString as coreAllocString, initBlock2, hpRefill, BLOCK2_BYTES,
 } from "./heap/alloc";
 import { nurseryHp, nurserySetHp, hpCheck } from "./heap/nursery";
-import { rootPush, rootPop, rootPeek, rootReplace, rootDepth } from "./heap/roots";
+import { rootPush, rootPop, rootPeek, rootReplace, rootDepth, rootTruncate } from "./heap/roots";
 import { handleNew as coreHandleNew, handleFree as coreHandleFree, handleIsLive, handleGet as coreHandleGet } from "./heap/handles";
 import { storeField } from "./barrier";
 import { collect, policyLevel, collectionCount } from "./heap/collect";
@@ -46,6 +46,10 @@ import { mvarNew as coreMVarNew, mvarTryTake as coreTryTake, mvarTryPut as coreT
 import { NO_HANDLE } from "./heap/handles";
 import { VALUE_NONE } from "./heap/layout";
 import { fail } from "./failure";
+import { allocCustom, customNumber } from "./heap/custom";
+import { finaliseRegister } from "./heap/finalise";
+import { allocWeak, weakValue, weakIsDead, WEAK_NO_FINALISER } from "./heap/weak";
+import { mutatorFunctionIndex, noteMutatorCustom, noteMutatorFunction } from "./heap/mutator-finalisers";
 
 /** A heap value: an immediate int, null, true, false, or a pointer to an object. */
 export type Value = u32;
@@ -240,11 +244,7 @@ export function toAsString(obj: Value): string {
 /** The root stack's depth now: give it to rootRestore when the function returns. */
 @inline export function rootMark(): u32 { return rootDepth(); }
 /** Drops every entry pushed since `mark`. */
-export function rootRestore(mark: u32): void {
-  let depth = rootDepth();
-  if (mark > depth) fail("rootRestore: mark " + mark.toString() + " is above the root stack's depth " + depth.toString() + " (restored twice, or a mark from another call?)");
-  for (let i = depth; i > mark; i--) rootPop();
-}
+@inline export function rootRestore(mark: u32): void { rootTruncate(mark); }
 
 // ── handles: objects shared with the host ───────────────────────────────────
 
@@ -288,6 +288,80 @@ export function gc(major: bool): void { collect(major ? generationCount() - 1 : 
 /** The value, leaving the MVar full; EMPTY when it is empty. */
 @inline export function mvarTryRead(h: Handle): Value { return coreTryRead(h); }
 @inline export function mvarIsEmpty(h: Handle): bool { return coreIsEmpty(h); }
+
+// ── custom blocks, finalise, finaliseLast, weak pointers ────────────────────
+// Finalisers here are the plugin's own top-level functions, passed as values
+// (heap/mutator-finalisers.ts). The host runs them after the collection that
+// found their object dead, or at shutdown, in the order and with the
+// exactly-once promise of docs/finalisers.md; a trap inside one is a trap of
+// the runtime. A finaliser may allocate and call the API, but must not keep
+// a pointer from before its call (any collection may have run since).
+
+/** A custom block holding `payload`, whose `finaliser` runs once with it; 0 when out of heap. */
+export function tryCustomNew(payload: f64, finaliser: (payload: f64) => void): Value {
+  let index = mutatorFunctionIndex(changetype<usize>(finaliser), "customNew");
+  let p = allocCustom(index, 0, payload, 0);
+  if (p != 0) noteMutatorCustom();
+  return <Value>p;
+}
+
+/** A custom block holding `payload`, whose `finaliser` runs once with it. */
+export function customNew(payload: f64, finaliser: (payload: f64) => void): Value {
+  let p = tryCustomNew(payload, finaliser);
+  if (p == 0) outOfHeap("customNew", 1);
+  return p;
+}
+
+/** A custom block's payload. */
+@inline export function customPayload(obj: Value): f64 { return customNumber(<usize>obj); }
+
+/**
+ * OCaml's Gc.finalise: `fn` runs once, after `obj` is first found
+ * unreachable, with a handle on it valid for the call (handleGet reads it;
+ * storing it somewhere reachable resurrects it; the host frees the handle).
+ */
+export function finalise(obj: Value, fn: (value: Handle) => void): void {
+  checkObject("finalise", obj);
+  finaliseRegister(<usize>obj, mutatorFunctionIndex(changetype<usize>(fn), "finalise"), false);
+  noteMutatorFunction();
+}
+
+/** OCaml's Gc.finalise_last: `fn` runs once, after `obj` is unreachable for good. */
+export function finaliseLast(obj: Value, fn: () => void): void {
+  checkObject("finaliseLast", obj);
+  finaliseRegister(<usize>obj, mutatorFunctionIndex(changetype<usize>(fn), "finaliseLast"), true);
+  noteMutatorFunction();
+}
+
+/**
+ * GHC's mkWeak: a weak pointer from `key` (an object) to `value`, with an
+ * optional `finalizer` run once when the key dies; 0 when out of heap. key
+ * and value are kept alive across the allocation. A weak pointer is an
+ * object like any other: keep it rooted to keep it.
+ */
+export function tryWeakNew(key: Value, value: Value, finalizer: (() => void) | null): Value {
+  checkObject("weakNew", key);
+  let index = finalizer === null ? WEAK_NO_FINALISER : mutatorFunctionIndex(changetype<usize>(finalizer), "weakNew") + 1;
+  let w = allocWeak(key, value, index);
+  if (w != 0 && finalizer !== null) noteMutatorFunction();
+  return <Value>w;
+}
+
+/** tryWeakNew, or a trap when out of heap. */
+export function weakNew(key: Value, value: Value, finalizer: (() => void) | null): Value {
+  let w = tryWeakNew(key, value, finalizer);
+  if (w == 0) outOfHeap("weakNew", 1);
+  return w;
+}
+
+/** The weak pointer's value while its key lives; EMPTY once the key is dead. */
+export function weakDeref(w: Value): Value {
+  return weakIsDead(<usize>w) ? VALUE_NONE : weakValue(<usize>w);
+}
+
+function checkObject(fn: string, v: Value): void {
+  if (!isObject(v)) fail(fn + ": 0x" + v.toString(16) + " is not a heap object (only objects can be finalised or weakly keyed)");
+}
 
 // ── collection statistics ───────────────────────────────────────────────────
 

@@ -190,6 +190,14 @@ export function custom_dead_bytes(): usize { return heapCustom.customDeadBytes()
 export function custom_dead_clear(): void { heapCustom.customDeadClear(); }
 export function custom_finalise_all(): u32 { return heapCustom.customFinaliseAll(); }
 export function rt_unfinalised_customs(): u32 { return lifecycle.unfinalisedCustomsAtExit(); }
+// A plugin's own functions as finalisers (heap/mutator-finalisers.ts): an
+// index with bit 31 set; the host runs them through these calls.
+import * as mutatorFinalisers from "./heap/mutator-finalisers";
+export function custom_mutator_made(): u32 { return mutatorFinalisers.mutatorCustomsMade(); }
+export function finalise_mutator_registered(): u32 { return mutatorFinalisers.mutatorFunctionsRegistered(); }
+export function call_custom_finaliser(fn: u32, payload: f64): void { mutatorFinalisers.callCustomFinaliser(fn, payload); }
+export function call_finalise_function(fn: u32, slot: u32): void { mutatorFinalisers.callFinaliseFunction(fn, slot); }
+export function call_function(fn: u32): void { mutatorFinalisers.callFunction(fn); }
 
 // ── finalise / finaliseLast and weak pointers (heap/finalise.ts, heap/weak.ts) ──
 // Registrations and weaks name the host's function indices. Due functions

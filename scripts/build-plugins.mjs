@@ -17,12 +17,17 @@ const CONFIG = "scripts/plugins.asconfig.json";
 /** [entry, output, extra asc flags]: one line a plugin. */
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
+  ["test/plugins/api-ops.ts", "build/plugins/api-ops.wasm", []],
+  ["test/plugins/wrong-abi.ts", "build/plugins/wrong-abi.wasm", []],
+  // Not a plugin: a bare module, for the harness's test of modules without the core.
+  ["test/plugins/bare.ts", "build/plugins/bare.wasm", []],
   ["bench/plugins/heap-kernels.ts", "build/bench/heap-kernels.wasm", []],
   ["bench/plugins/pool-kernels.ts", "build/bench/pool-kernels.wasm", []],
   // The core's own runtime: under incremental, asc's shadow stack spills the
   // operation names the inlined MVar checks carry (strings, for their failure
   // messages) on every pair, ~4 % of a 7 ns take+put (docs/bench.md).
   ["bench/plugins/mvar-kernels.ts", "build/bench/mvar-kernels.wasm", ["--runtime", "minimal"]],
+  ["examples/scheme/scheme.ts", "build/plugins/scheme.wasm", []],
 ];
 
 const only = process.argv.slice(2);

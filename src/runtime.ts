@@ -7,7 +7,7 @@ import { liftString, trapFrom } from "./core/trap.js";
 import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
 import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
-import type { PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
+import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
 import { Block, newBlock } from "./heap/block.js";
 import { Handle, handleSlot, HeapContext, registerHeapOwner, type HandleMakers } from "./heap/handles.js";
 import { adopt } from "./heap/values.js";
@@ -107,7 +107,7 @@ export class Runtime {
       memoryPages: c.memory_pages(),
       cycles: c.rt_cycles(),
       heap: readHeapStats(c, this.#context("Runtime.stats")),
-      finalisers: this.#finalisers!.stats(),
+      finalisers: this.#finalisersStats(c),
     }));
   }
 
@@ -322,6 +322,12 @@ export class Runtime {
     const context = this.#context("Runtime.slotOf");
     if (!(handle instanceof Handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
     return handleSlot(handle, "Runtime.slotOf", context);
+  }
+
+  #finalisersStats(core: CoreExports): FinaliserStats {
+    const finalisers = this.#finalisers!;
+    finalisers.noteMutator(core);
+    return finalisers.stats();
   }
 
   #context(operation: string): HeapContext {

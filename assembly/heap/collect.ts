@@ -31,6 +31,7 @@
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
 //      re-check every invariant.
 
+import { mutatorFinalisersReset } from "./mutator-finalisers";
 import { poolBytes, poolLimit } from "../pool";
 import { fail, failureCheck, CHECK_NONE } from "../failure";
 import { remsetTruncate, remsetsReset } from "../barrier";
@@ -99,6 +100,7 @@ export function heapReset(): void {
   customReset();
   weakReset();
   finaliseReset();
+  mutatorFinalisersReset();
   mvarReset();
   pausesReset();
   promoteReset();

@@ -9,6 +9,7 @@ import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
+import { schemeRow } from "./scheme.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -23,4 +24,5 @@ export const rows: readonly Row[] = [
   customFinaliserRow,
   functionsRow,
   shutdownRow,
+  schemeRow,
 ];

@@ -160,6 +160,11 @@ export interface CoreExports {
   weak_listed(): number;
   weak_cleared(): number;
   rt_unfinalised_customs(): number;
+  custom_mutator_made(): number;
+  finalise_mutator_registered(): number;
+  call_custom_finaliser(fn: number, payload: number): void;
+  call_finalise_function(fn: number, slot: number): void;
+  call_function(fn: number): void;
 }
 
 /** Fault injection switches of the core (assembly/faults.ts). */

@@ -86,7 +86,13 @@ export interface FinalisationReport {
 /** How many failures a report lists in full; the count covers all of them. */
 export const FAILURES_LISTED = 32;
 /** Custom finaliser indices are u32 in the core's blocks. */
-const INDEX_LIMIT = 2 ** 32;
+const INDEX_LIMIT = 2 ** 31;
+/**
+ * Bit 31 of an index the core names: a function of the plugin itself
+ * (MUTATOR_FUNCTION in assembly/heap/mutator-finalisers.ts), run by calling
+ * back into the instance; host indices stay below it.
+ */
+const MUTATOR_FUNCTION = 2 ** 31;
 
 // The core's dead-queue record (assembly/heap/custom.ts): a length word, a pad
 // word, then the block's payload: finaliser u32, flags u32, number f64, bytes.
@@ -104,6 +110,8 @@ interface Job {
   readonly custom: boolean;
   readonly index: number;
   readonly payload: unknown;
+  /** A plugin's own function (index has MUTATOR_FUNCTION): the instance to call it in. */
+  readonly core?: CoreExports;
 }
 
 /** Where errors go; see Note [The finaliser queue]. */
@@ -136,6 +144,10 @@ export class Finalisers {
   #created = 0;
   #finalised = 0;
   #duplicates = 0;
+  /** Made and registered by a plugin's own code, as the core counted them (noteMutator). */
+  #mutatorCreated = 0;
+  #mutatorRegistered = 0;
+  #mutatorRun = 0;
   #errors = 0;
   readonly #failures: FinaliserFailure[] = [];
 
@@ -156,7 +168,7 @@ export class Finalisers {
 
   /** Records a finaliser for a new custom block; the index the block will hold. */
   register(entry: CustomEntry): number {
-    if (this.#nextIndex >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^32 custom blocks in one cycle; restart the runtime");
+    if (this.#nextIndex >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^31 custom blocks in one cycle; restart the runtime");
     const index = this.#nextIndex++;
     this.#table.set(index, entry);
     return index;
@@ -170,7 +182,7 @@ export class Finalisers {
   /** Records a finalise / finaliseLast / weak function; the slot the core will hold. */
   registerFunction(entry: FunctionEntry): number {
     const index = this.#freeSlots.pop() ?? this.#functions.length;
-    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.registerFunction: 2^32 finalisers pending at once; let some values die first");
+    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.registerFunction: 2^31 finalisers pending at once; let some values die first");
     this.#functions[index] = entry;
     this.#functionsRegistered++;
     this.#functionsPending++;
@@ -193,8 +205,8 @@ export class Finalisers {
   }
 
   /** `w.finalize()`: the weak's finaliser runs now, from the queue, once. */
-  runWeakNow(index: number): void {
-    this.#queue.push({ custom: false, index, payload: undefined });
+  runWeakNow(index: number, core?: CoreExports): void {
+    this.#queue.push(core === undefined ? { custom: false, index, payload: undefined } : { custom: false, index, payload: undefined, core });
     this.#run("finalize");
   }
 
@@ -229,7 +241,8 @@ export class Finalisers {
 
   /** Registrations the wave did not run (made during it); dropped with the heap. */
   dropFunctions(): number {
-    const dropped = this.#functionsPending;
+    const dropped = this.#functionsPending + this.#mutatorPending;
+    this.#mutatorRun = this.#mutatorRegistered;
     this.#clearFunctions();
     return dropped;
   }
@@ -259,6 +272,11 @@ export class Finalisers {
     return count;
   }
 
+  /** True when a finaliser index names a plugin's own function (run in its instance). */
+  isMutatorFunction(index: number): boolean {
+    return index >= MUTATOR_FUNCTION;
+  }
+
   /** The runtime died from a trap: drop everything without running anything. */
   abandon(): void {
     this.unloadLibraries();
@@ -280,12 +298,12 @@ export class Finalisers {
 
   stats(): FinaliserStats {
     return {
-      customCreated: this.#created,
+      customCreated: this.createdCount,
       customFinalised: this.#finalised,
       customPending: this.#table.size,
-      functionsRegistered: this.#functionsRegistered,
+      functionsRegistered: this.functionsRegisteredCount,
       functionsRun: this.#functionsRun,
-      functionsPending: this.#functionsPending,
+      functionsPending: this.#functionsPending + this.#mutatorPending,
       libraries: this.#libraries.length,
       errors: this.#errors,
     };
@@ -303,7 +321,23 @@ export class Finalisers {
 
   /** finalise / finaliseLast / weak functions registered this cycle, and run. */
   get functionsRegisteredCount(): number {
-    return this.#functionsRegistered;
+    return this.#functionsRegistered + this.#mutatorRegistered;
+  }
+
+  /** A plugin's registrations not run yet. */
+  get #mutatorPending(): number {
+    return this.#mutatorRegistered - this.#mutatorRun;
+  }
+
+  /**
+   * Reads what a plugin's own code made (custom blocks with its finalisers,
+   * its finalise / finaliseLast / weak functions), as the core counted it:
+   * the host never sees them made. Before stats, after each drain, and
+   * before the exit's report.
+   */
+  noteMutator(core: CoreExports): void {
+    this.#mutatorCreated = core.custom_mutator_made() >>> 0;
+    this.#mutatorRegistered = core.finalise_mutator_registered() >>> 0;
   }
 
   get functionsRunCount(): number {
@@ -311,7 +345,7 @@ export class Finalisers {
   }
 
   get createdCount(): number {
-    return this.#created;
+    return this.#created + this.#mutatorCreated;
   }
 
   get finalisedCount(): number {
@@ -334,6 +368,7 @@ export class Finalisers {
    * queue, in Note [Finaliser order], and clears the core's queues.
    */
   #drain(core: CoreExports): void {
+    this.noteMutator(core);
     this.#drainFunctions(core);
     this.#drainCustoms(core);
   }
@@ -349,11 +384,16 @@ export class Finalisers {
       const due = new Uint32Array(core.memory.buffer, core.finalise_due_first_data() >>> 0, 2 * firsts).slice();
       // Freed by #runFunction, each in a finally (Note [The value a finalise function receives]).
       withoutBackstop(() => {
-        for (let i = 0; i < due.length; i += 2) this.#queue.push({ custom: false, index: due[i]!, payload: decode(context, core, due[i + 1]!) });
+        for (let i = 0; i < due.length; i += 2) {
+          const index = due[i]!;
+          // A plugin's function gets a handle slot of the core's, freed after the call.
+          if (index >= MUTATOR_FUNCTION) this.#queue.push({ custom: false, index, payload: core.handle_new(due[i + 1]!) >>> 0, core });
+          else this.#queue.push({ custom: false, index, payload: decode(context, core, due[i + 1]!) });
+        }
       });
     }
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined });
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined });
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
     core.finalise_due_clear();
   }
 
@@ -371,7 +411,7 @@ export class Finalisers {
       const payload = (flags & CUSTOM_BYTES) !== 0
         ? new Uint8Array(core.memory.buffer, at + RECORD_BYTES, length).slice()
         : view.getFloat64(at + RECORD_NUMBER, true);
-      this.#queue.push({ custom: true, index, payload });
+      this.#queue.push({ custom: true, index, payload, core });
       at += Math.ceil((RECORD_BYTES + length) / RECORD_ALIGN) * RECORD_ALIGN;
     }
     core.custom_dead_clear();
@@ -394,6 +434,10 @@ export class Finalisers {
   }
 
   #runOne(job: Job): void {
+    if (job.index >= MUTATOR_FUNCTION) {
+      this.#runMutatorFunction(job);
+      return;
+    }
     if (!job.custom) {
       this.#runFunction(job);
       return;
@@ -412,6 +456,33 @@ export class Finalisers {
       this.#report(new FinaliserError(this.#phase, entry.name, thrown));
     } finally {
       this.#inCustom = false;
+    }
+  }
+
+  /**
+   * A plugin's own finaliser: a call back into the instance. Counted as the
+   * host's own are; a trap in it is the runtime's trap (CoreTrapError
+   * through the guard of the call that collected), not a finaliser's error,
+   * since the instance can no longer be trusted.
+   */
+  #runMutatorFunction(job: Job): void {
+    const core = job.core!;
+    if (job.custom) {
+      this.#finalised++;
+      core.call_custom_finaliser(job.index, job.payload as number);
+      return;
+    }
+    this.#functionsRun++;
+    this.#mutatorRun++;
+    if (job.payload === undefined) {
+      core.call_function(job.index);
+      return;
+    }
+    const slot = job.payload as number;
+    try {
+      core.call_finalise_function(job.index, slot);
+    } finally {
+      core.handle_free(slot);
     }
   }
 

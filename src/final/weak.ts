@@ -44,7 +44,11 @@ export class Weak<V = unknown> extends Handle {
     const context = handleContext(this);
     const slot = handleSlot(this, "Weak.finalize");
     const finaliser = context.run("Weak.finalize", (core) => core.weak_finalize(core.handle_get(slot) >>> 0) >>> 0);
-    if (finaliser !== NO_FINALISER) finalisersOf(context).runWeakNow(finaliser - 1);
+    if (finaliser === NO_FINALISER) return;
+    const finalisers = finalisersOf(context);
+    // A plugin's own finalizer runs in its instance, so under the trap guard.
+    if (finalisers.isMutatorFunction(finaliser - 1)) context.run("Weak.finalize", (core) => finalisers.runWeakNow(finaliser - 1, core));
+    else finalisers.runWeakNow(finaliser - 1);
   }
 }
 

@@ -7,3 +7,7 @@ export function buildList(n: i32): u32 {
   for (let i = n - 1; i >= 0; i--) list = newBlock2(0, fromInt(i), list);
   return handleNew(list);
 }
+
+/** A global that survives an in-instance restart: the harness must notice the answer change. */
+let calls: i32 = 0;
+export function countCalls(): i32 { return ++calls; }

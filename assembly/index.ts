@@ -52,6 +52,8 @@ export function heap_free(p: usize): void { heap.free(p); }
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
 export function fault_get(): u32 { return faults.faultsEnabled(); }
+/** The n-th heap allocation from now fails as out of heap, once (0: off); Note [Failing the n-th allocation]. */
+export function fault_fail_allocation(n: u32): void { faults.faultFailAllocation(n); }
 
 // ── checker verdicts ──
 export function failure_check(): u32 { return failure.failureCheck(); }
@@ -238,3 +240,24 @@ export function weak_is_dead(p: usize): bool { return heapWeak.weakIsDead(p); }
 export function weak_finalize(p: usize): u32 { return heapWeak.weakFinalize(p); }
 export function weak_listed(): u32 { return heapWeak.weaksListed(); }
 export function weak_cleared(): u32 { return heapWeak.weaksCleared(); }
+
+// ── ephemerons (heap/ephemeron.ts) ──
+import * as heapEphemeron from "./heap/ephemeron";
+
+/** An ephemeron whose keys are the fields of the block in handle `keysSlot` (each an object) and whose datum is `data`; 0 when out of heap. */
+export function ephemeron_new(keysSlot: u32, data: u32): u32 {
+  if (!heapHandles.handleIsLive(keysSlot)) failure.fail("ephemeron_new: " + keysSlot.toString() + " is not a live handle");
+  let keys = heapHandles.handleGet(keysSlot);
+  if (!heapLayout.isPointer(keys) || !heapEphemeron.ephemeronKeysValid(<usize>keys)) failure.fail("ephemeron_new: handle " + keysSlot.toString() + " holds no block of one or more objects");
+  return <u32>heapEphemeron.allocEphemeron(<usize>keys, data);
+}
+export function ephemeron_data(p: usize): u32 { return heapEphemeron.ephemeronData(p); }
+export function ephemeron_is_dead(p: usize): bool { return heapEphemeron.ephemeronIsDead(p); }
+export function ephemeron_key_count(p: usize): u32 { return heapEphemeron.ephemeronKeyCount(p); }
+/** Key i of the ephemeron (VALUE_NONE once dead); traps when i is out of range. */
+export function ephemeron_key(p: usize, i: u32): u32 {
+  if (i >= heapEphemeron.ephemeronKeyCount(p)) failure.fail("ephemeron_key: key " + i.toString() + " of " + heapEphemeron.ephemeronKeyCount(p).toString());
+  return heapEphemeron.ephemeronKey(p, i);
+}
+export function ephemeron_listed(): u32 { return heapEphemeron.ephemeronsListed(); }
+export function ephemeron_cleared(): u32 { return heapEphemeron.ephemeronsCleared(); }

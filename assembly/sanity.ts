@@ -24,6 +24,9 @@
 //   customs      the custom-block list holds exactly the custom objects
 //                (every one alive is queued for finalisation once, heap/custom.ts)
 //   counters     each generation's object and byte counters match the walk
+//   ephemerons   every live ephemeron is on the list once and its keys and
+//                datum are live (heap/ephemeron.ts: ephemeronFieldsCheck,
+//                ephemeronListCheck)
 //   mvar         every MVar's queue keeps Note [MVar queue invariant], and the
 //                blocked-thread table and wake list hold live objects
 //                (mvar/check.ts: mvarQueueCheck, mvarThreadsCheck)
@@ -48,10 +51,11 @@ import { weaksListed, weakAt, weakKey, weakValue, weakIsDead } from "./heap/weak
 import { finaliseTable, finaliseFirstDue } from "./heap/finalise";
 import { vecLength, vecGet } from "./heap/vec";
 import { mvarQueueCheck, mvarThreadsCheck } from "./mvar/check";
+import { ephemeronFieldsCheck, ephemeronListCheck, ephemeronIsDead } from "./heap/ephemeron";
 import {
   infoOf, lengthOf, kindOfInfo, genOfInfo, isForwarded, kindIsDefined, kindName, sizeFor, fieldOf,
   ptrFirst, ptrCount, isPointer, isInt, isSpecial, REMEMBERED, RESERVED_MASK, OBJECT_ALIGN, OBJECT_ALIGN_MASK,
-  KIND_BLOCK, KIND_HOSTREF, KIND_MVAR, KIND_CUSTOM, KIND_WEAK, VALUE_NONE, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
+  KIND_BLOCK, KIND_HOSTREF, KIND_MVAR, KIND_CUSTOM, KIND_WEAK, KIND_EPHEMERON, VALUE_NONE, MAX_GENERATIONS, GEN_BITS, TAG_SHIFT,
 } from "./heap/layout";
 
 @inline export const CHECK_HEAP_OBJECT: u32 = CHECK_FIRST_HEAP;
@@ -82,6 +86,7 @@ let ok = true;
 let hostrefObjects: u32 = 0;
 let customObjects: u32 = 0;
 let liveWeakObjects: u32 = 0;
+let liveEphemeronObjects: u32 = 0;
 
 @inline const COUNTER_TABLE_BYTES: usize = sizeof<u32>() << GEN_BITS;
 const genObjectCount: usize = memory.data(<i32>COUNTER_TABLE_BYTES, 16);
@@ -152,8 +157,9 @@ export function sanityCheck(): bool {
   hostrefObjects = 0;
   customObjects = 0;
   liveWeakObjects = 0;
+  liveEphemeronObjects = 0;
 
-  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && walkHeap(PASS_STRUCTURES) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCustoms() && checkWeaks() && checkFinalisers() && checkCounters() && checkThreads();
+  walkHeap(PASS_MARK) && walkHeap(PASS_FIELDS) && walkHeap(PASS_STRUCTURES) && checkRemsets() && checkHandles() && checkRoots() && checkHostrefs() && checkCustoms() && checkWeaks() && checkEphemerons() && checkFinalisers() && checkCounters() && checkThreads();
 
   heap.free(objects);
   heap.free(remembered);
@@ -203,9 +209,14 @@ function walkRange(pass: i32, p: usize, end: usize, gen: i32, nursery: bool): bo
       if (kindOfInfo(info) == KIND_HOSTREF) hostrefObjects++;
       if (kindOfInfo(info) == KIND_CUSTOM) customObjects++;
       if (kindOfInfo(info) == KIND_WEAK && !weakIsDead(p)) liveWeakObjects++;
+      if (kindOfInfo(info) == KIND_EPHEMERON && !ephemeronIsDead(p)) liveEphemeronObjects++;
     } else if (pass == PASS_FIELDS) {
       if (!checkFields(p, info, gen)) return false;
       if (kindOfInfo(info) == KIND_WEAK && !checkWeakFields(p)) return false;
+      if (kindOfInfo(info) == KIND_EPHEMERON && !ephemeronFieldsCheck(p, isObjectAt)) {
+        ok = false;
+        return false;
+      }
     } else if (kindOfInfo(info) == KIND_MVAR && !mvarQueueCheck(p)) {
       ok = false;
       return false;
@@ -352,6 +363,12 @@ function checkWeaks(): bool {
   }
   if (live != liveWeakObjects) return report(CHECK_HEAP_WEAKS, "the weak-pointer list holds " + live.toString() + " live weaks but the heap " + liveWeakObjects.toString(), 0, -1, NO_GEN);
   return true;
+}
+
+/** The ephemeron list holds exactly the heap's live ephemerons (heap/ephemeron.ts). */
+function checkEphemerons(): bool {
+  if (!ephemeronListCheck(isObjectAt, liveEphemeronObjects)) ok = false;
+  return ok;
 }
 
 /** Every registration names a live object; every value waiting for its function too. */

@@ -9,11 +9,11 @@
 // called the in-core kernels before; rt.call's checks and its after-call
 // work (waking threads, finalisers) would sit inside the timing otherwise.
 
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
 import type { CoreExports } from "../src/core/exports.js";
-import { buildFile } from "../src/core/load.js";
 import type { RuntimeOptions } from "../src/core/options.js";
 import { Runtime, coreOf } from "../src/runtime.js";
+import { buildFile } from "./build-file.js";
 
 /** bench/plugins/heap-kernels.ts: binary-trees, nursery allocation, survival. */
 export interface HeapKernels extends CoreExports {
@@ -49,9 +49,7 @@ const modules = new Map<keyof KernelPlugins, WebAssembly.Module>();
 function kernelModule(name: keyof KernelPlugins): WebAssembly.Module {
   let module = modules.get(name);
   if (module === undefined) {
-    const file = buildFile(`bench/${name}.wasm`);
-    if (!existsSync(file)) throw new Error(`bench: ${file} not found; run \`npm run asbuild:plugins\` (npm run build does)`);
-    module = new WebAssembly.Module(readFileSync(file));
+    module = new WebAssembly.Module(readFileSync(buildFile(`bench/${name}.wasm`, "npm run asbuild:plugins")));
     modules.set(name, module);
   }
   return module;

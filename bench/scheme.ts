@@ -4,14 +4,14 @@
 // (bench/rows/scheme.ts) and test/scheme.test.ts.
 
 import { readFileSync } from "node:fs";
-import { buildFile } from "../src/core/load.js";
+import { buildFile } from "./build-file.js";
 import type { Runtime } from "../src/runtime.js";
 
 let pluginBytes: Uint8Array | undefined;
 
 /** The interpreter plugin's bytes (build/plugins/scheme.wasm, made by scripts/build-plugins.mjs), read once. */
 export function schemePlugin(): Uint8Array {
-  pluginBytes ??= readFileSync(buildFile("plugins/scheme.wasm"));
+  pluginBytes ??= readFileSync(buildFile("plugins/scheme.wasm", "npm run asbuild:plugins"));
   return pluginBytes;
 }
 

@@ -64,6 +64,8 @@ import { renderReport } from "./stress/plot.js";
 import { progressDisplay } from "./stress/progress.js";
 import { formatSummary } from "./stress/summary.js";
 import { ALL_WORKLOADS, allWorkloads, workloadChoices, workloadsNamed } from "./stress/registry.js";
+import { packageInfo } from "./demo/package-root.js";
+import { DEMO_PORT, startDemoServer } from "./demo/server.js";
 
 const EXIT_FAIL = 1;
 const EXIT_USAGE = 2;
@@ -268,6 +270,7 @@ async function stressCommand(options: StressCliOptions): Promise<number> {
 function buildProgram(): Command {
   const program = new Command("unloadable")
     .description("A managed WebAssembly runtime core that loads and unloads without leaking.")
+    .version(packageInfo().version, "-V, --version", "print the version of unloadable")
     .exitOverride()
     .showHelpAfterError("(run with --help for every option)");
 
@@ -305,6 +308,23 @@ function buildProgram(): Command {
     .addHelpText("after", `\nWorkloads:\n${workloadHelp()}\n\nFaults (see docs/faults.md):\n  pool-leak      one 64 KiB block per init escapes the allocator ring\n  instance-leak  the host keeps every instance it creates\n  barrier-skip   the write barrier forgets old-to-young stores (caught by the heap workload)\n  mvar-pop       a put pops its MVar's queue head without the barrier, GHC 8.10.2's bug (caught by pipeline)\n\nExamples:\n  unloadable stress                          default run (about ${STRESS_DEFAULTS.cycles} cycles, at most ${STRESS_DEFAULTS.seconds} s)\n  unloadable stress --cycles 500 --seed 42   a short, reproducible run\n  unloadable stress --inject pool-leak       must FAIL: proves the pool check works\n  unloadable stress --module p.wasm --entry run --args 1000\n                                             prove a plugin gives its memory back\n  unloadable stress --report memory.html     plot memory against cycles`)
     .action(async (options: StressCliOptions) => {
       process.exitCode = await stressCommand(options);
+    });
+
+  program
+    .command("demo")
+    .description(
+      "Serve the browser demo on 127.0.0.1: a page that runs load/unload cycles of the runtime in your browser, " +
+        "draws memory against cycles and ends in PASS or FAIL (examples/browser/, docs/browser.md). Runs until interrupted.",
+    )
+    .addOption(new Option("-p, --port <n>", "port to listen on (0: any free port)").argParser(wholeNumber(0)).default(DEMO_PORT))
+    .addOption(new Option("-n, --cycles <n>", "cycles the page runs").argParser(wholeNumber(10)).default(1000))
+    .action(async (options: { port: number; cycles: number }) => {
+      const server = await startDemoServer({ port: options.port });
+      process.stdout.write(`unloadable demo: open ${server.pageUrl}?cycles=${options.cycles}\n(serving the package's page, library and core on 127.0.0.1 only; Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+      });
+      await server.close();
     });
   return program;
 }

@@ -5,6 +5,9 @@ export { Block } from "./heap/block.js";
 export { Handle } from "./heap/handles.js";
 export { Custom } from "./final/custom.js";
 export { Weak } from "./final/weak.js";
+export { Ephemeron } from "./final/ephemeron.js";
+export { WeakTable } from "./final/weak-table.js";
+export type { WeakTableOptions } from "./final/weak-table.js";
 export type { CustomFinaliser } from "./final/custom.js";
 export { Library, LibraryFinaliser } from "./final/library.js";
 export type { LibrarySource, LibraryImports, LoadLibraryOptions } from "./final/library.js";
@@ -22,6 +25,7 @@ export {
   ArgumentError,
   ShutdownError,
   CoreTrapError,
+  CoreLoadError,
   LifecycleError,
   SanityError,
   LeakError,
@@ -35,5 +39,6 @@ export {
   ShutdownCheckError,
   BlockedIndefinitelyError,
   PluginError,
+  ChannelClosedError,
 } from "./core/errors.js";
 export type { SanityDetail, StaleReason } from "./core/errors.js";

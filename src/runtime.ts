@@ -1,15 +1,16 @@
 // Runtime: one instance of the core, from start to shutdown.
 
 import { CoreFault, type CoreExports } from "./core/exports.js";
-import { instantiateCore } from "./core/load.js";
+import { instantiateModule, loadCore } from "./core/load.js";
 import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, type PluginView } from "./core/plugin.js";
-import { liftString, trapFrom } from "./core/trap.js";
-import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
+import { CoreAbort, liftString, trapFrom } from "./core/trap.js";
+import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, type UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
-import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
+import { isInstance, snapshotOptions } from "./core/user.js";
+import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
 import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
 import { Block, newBlock } from "./heap/block.js";
-import { Handle, handleSlot, HeapContext, registerHeapOwner, type HandleMakers } from "./heap/handles.js";
+import { handleSlot, HeapContext, isHandle, registerHeapOwner, type Handle, type HandleMakers } from "./heap/handles.js";
 import { adopt } from "./heap/values.js";
 import { afterAllocation } from "./heap/poll.js";
 import { readHeapStats } from "./heap/stats.js";
@@ -21,6 +22,8 @@ import { instantiateLibrary, unloadLibrary, type Library, type LibrarySource, ty
 import { attachFinalisers, finalisersOf, type Finalisers } from "./final/finalisers.js";
 import { registerFinaliser } from "./final/finalise.js";
 import { makeWeak, Weak } from "./final/weak.js";
+import { Ephemeron, makeEphemeron } from "./final/ephemeron.js";
+import { WeakTable, type WeakTableOptions } from "./final/weak-table.js";
 import { runExitSteps } from "./final/shutdown.js";
 import { checkExit, trackRuntime, untrackRuntime } from "./final/shutdown-check.js";
 
@@ -74,12 +77,13 @@ export class Runtime {
   /** Instantiates the core and initialises it. */
   static async start(options?: RuntimeOptions): Promise<Runtime> {
     const resolved = resolveOptions(options);
-    const module = resolved.module === undefined ? undefined : await pluginModule(resolved.module);
+    // Compiled once per process (a page) and per plugin, asynchronously; CoreLoadError if the core's build cannot be had.
+    const module = resolved.module === undefined ? await loadCore(resolved.build) : await pluginModule(resolved.module);
     let core: CoreExports;
     let plugin: PluginInstance | undefined;
     try {
-      if (module === undefined) {
-        core = instantiateCore(resolved.build);
+      if (resolved.module === undefined) {
+        core = instantiateModule(module);
       } else {
         plugin = instantiatePlugin(module, resolved.imports);
         core = plugin.core;
@@ -160,6 +164,12 @@ export class Runtime {
     const report = this.#guard("Runtime.shutdown", (c) => this.#exit(c));
     this.#core = undefined;
     this.#plugin = undefined;
+    // The cycle's threads hold the instance (their MVar fast path reads its
+    // memory): let go of them too, so a shut-down Runtime that is still
+    // referenced (an `await using` in a long-lived frame, a suspended async
+    // function's register) does not keep its WebAssembly.Memory alive.
+    this.#heap = undefined;
+    this.#finalisers = undefined;
     this.#state = "shutdown";
     untrackRuntime(this);
     this.#throwCheckFailure();
@@ -227,6 +237,26 @@ export class Runtime {
   }
 
   /**
+   * OCaml's ephemeron (Ephemeron.K1 with one key, Ephemeron.Kn with an
+   * array): `data` (any value that can cross) is reachable through it only
+   * while every key (a heap object held by a handle) is reachable from
+   * elsewhere; it keeps no key alive. deref() gives the data until a
+   * collection finds a key dead. Returns a handle (docs/finalisers.md).
+   */
+  ephemeron<V = unknown>(keys: Handle | readonly Handle[], data: V): Ephemeron<V> {
+    return makeEphemeron<V>(this.#context("Runtime.ephemeron"), "Runtime.ephemeron", keys, data);
+  }
+
+  /**
+   * A weak hash table (OCaml's Ephemeron.K1.Make): entries vanish when their
+   * key dies; `hash(key)` is required, `equal` defaults to "the same heap
+   * object" (Note [A weak table hashes what the caller says]).
+   */
+  weakTable<K extends Handle, V>(options: WeakTableOptions<K>): WeakTable<K, V> {
+    return new WeakTable<K, V>(this.#context("Runtime.weakTable"), options);
+  }
+
+  /**
    * Instantiates a wasm library (its bytes or a compiled module) on behalf
    * of this runtime, with `options.imports`. Its exports can finalise custom
    * blocks. It stays loaded until shutdown (or restart), which unloads it
@@ -252,11 +282,10 @@ export class Runtime {
    */
   gc(options: { major?: boolean } = {}): void {
     const context = this.#context("Runtime.gc");
-    if (options === null || typeof options !== "object") throw new ArgumentError(`Runtime.gc: options must be an object like { major: true }, got ${describe(options)}`);
-    refuseUnknownKeys("Runtime.gc", options, knownGcOptions);
-    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(options.major)}`);
+    const { major } = snapshotOptions("Runtime.gc", options, knownGcOptions, "{ major: true }");
+    if (major !== undefined && typeof major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(major)}`);
     this.#guard("Runtime.gc", (core) => {
-      core.gc_collect(options.major === true ? 1 : 0);
+      core.gc_collect(major === true ? 1 : 0);
       afterAllocation(context, core);
     });
   }
@@ -320,7 +349,7 @@ export class Runtime {
   /** The handle-table slot of `handle`, to pass into the plugin (which reads it with handleGet). */
   slotOf(handle: Handle): number {
     const context = this.#context("Runtime.slotOf");
-    if (!(handle instanceof Handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
+    if (!isHandle(handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
     return handleSlot(handle, "Runtime.slotOf", context);
   }
 
@@ -343,6 +372,7 @@ export class Runtime {
     if (options.faults.stale === "weak-value") core.fault_set(core.fault_get() | CoreFault.weakStaleValue);
     if (options.faults.stale === "finaliser-table") core.fault_set(core.fault_get() | CoreFault.finaliseStaleEntry);
     if (options.faults.stale === "promoted-stub") core.fault_set(core.fault_get() | CoreFault.promoteKeepStubs);
+    if (options.faults.stale === "ephemeron-data") core.fault_set(core.fault_get() | CoreFault.ephemeronStaleData);
     core.rt_init();
     core.pool_set_limit(options.maxHeap);
     const heap = new HeapContext(this, (operation, body) => this.#guard(operation, body), options.maxHeap, handleMakers);
@@ -418,9 +448,8 @@ export class Runtime {
     try {
       return body(core);
     } catch (thrown) {
-      // The package's own errors (argument, lifecycle, sanity, out of heap,
-      // stale handle …) are thrown between core calls: the core is intact.
-      if (thrown instanceof UnloadableError && !(thrown instanceof CoreTrapError)) throw thrown;
+      // Note [Only a trap discards a runtime]: anything else passes through.
+      if (!isTrap(thrown)) throw thrown;
       const error = trapFrom(operation, thrown);
       this.#trap = error.trap;
       this.#state = "dead";
@@ -435,6 +464,27 @@ export class Runtime {
       throw error;
     }
   }
+}
+
+// Note [Only a trap discards a runtime]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A runtime is discarded (state "dead", instance dropped) only when the core
+// itself failed inside a call: a wasm trap (WebAssembly.RuntimeError), the
+// core's own abort (CoreAbort, from `fail()`), or the engine's stack
+// overflow, which may have cut a core call short half-way. Everything else
+// that reaches the guard passes through with the runtime untouched: the
+// package's own errors (argument, out of heap, stale handle, sanity …), a
+// CoreTrapError of another runtime that a finaliser of this one called, and
+// an error of the user's. The user's code does not run inside a guard in the
+// first place (Note [User code runs before the core is entered],
+// src/core/user.ts) except as finalisers, whose exceptions the finaliser
+// queue reports; so an error that is none of these is a bug of the host, and
+// the core, which returned normally from every call, is still intact.
+
+/** True for what only a failed core call throws; See Note [Only a trap discards a runtime]. */
+function isTrap(thrown: unknown): boolean {
+  if (isInstance(thrown, CoreAbort) || isInstance(thrown, WebAssembly.RuntimeError)) return true;
+  return isInstance(thrown, RangeError) && /call stack/i.test((thrown as RangeError).message);
 }
 
 /** @internal The live core of a runtime, for the harness and the benchmarks. */
@@ -489,6 +539,7 @@ const handleMakers: HandleMakers = {
   mvar: (context, slot) => new MVar(context, slot),
   custom: (context, slot) => new Custom(context, slot),
   weak: (context, slot) => new Weak(context, slot),
+  ephemeron: (context, slot) => new Ephemeron(context, slot),
 };
 
 /** The finaliser figures of an exit that had no finalisation state. */

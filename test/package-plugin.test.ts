@@ -8,18 +8,9 @@ import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, writeFileSyn
 import { tmpdir } from "node:os";
 import { dirname, join, resolve } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readmeBlock } from "./support/readme.js";
 
 const root = resolve(dirname(new URL(import.meta.url).pathname), "..");
-
-/** The README's code block after the marker `<!-- hello-plugin: NAME -->`. */
-export function readmeBlock(readme: string, name: string): string {
-  const marker = `<!-- hello-plugin: ${name} -->`;
-  const at = readme.indexOf(marker);
-  if (at < 0) throw new Error(`README.md has no block marked ${marker}`);
-  const match = /```[a-z]*\n([\s\S]*?)```/.exec(readme.slice(at + marker.length));
-  if (match === null) throw new Error(`README.md: no code block after ${marker}`);
-  return match[1]!;
-}
 
 function run(command: string, args: readonly string[], cwd: string): string {
   return execFileSync(command, args, { cwd, encoding: "utf8", stdio: ["ignore", "pipe", "pipe"], env: { ...process.env, npm_config_fund: "false", npm_config_audit: "false", npm_config_update_notifier: "false" } });
@@ -50,11 +41,11 @@ describe("a plugin built against the installed package", () => {
 
   it("builds the README's plugin with asc and runs it: the list comes back, and so does every byte", () => {
     mkdirSync(join(project, "assembly"), { recursive: true });
-    writeFileSync(join(project, "assembly", "hello.ts"), readmeBlock(readme, "assembly/hello.ts"));
-    const build = readmeBlock(readme, "build").split("\n").find((line) => line.startsWith("npx asc"))!;
+    writeFileSync(join(project, "assembly", "hello.ts"), readmeBlock("hello-plugin: assembly/hello.ts", readme));
+    const build = readmeBlock("hello-plugin: build", readme).split("\n").find((line) => line.startsWith("npx asc"))!;
     const [, ...ascArgs] = build.split(/\s+/).filter(Boolean);
     run("npx", ascArgs, project);
-    writeFileSync(join(project, "main.mjs"), readmeBlock(readme, "main.mjs"));
+    writeFileSync(join(project, "main.mjs"), readmeBlock("hello-plugin: main.mjs", readme));
     const out = run("node", ["main.mjs"], project);
     expect(out).toMatch(/^0 \d+\n/);
     expect(out).toMatch(/leakedBlocks: 0/);
@@ -62,7 +53,7 @@ describe("a plugin built against the installed package", () => {
   }, 120_000);
 
   it("proves it with the harness: unloadable stress --module … --entry range passes", () => {
-    const command = readmeBlock(readme, "prove").split("#")[0]!.trim().split(/\s+/);
+    const command = readmeBlock("hello-plugin: prove", readme).split("#")[0]!.trim().split(/\s+/);
     expect(command.slice(0, 2)).toEqual(["npx", "unloadable"]);
     const out = run("npx", [...command.slice(1), "--cycles", "150", "--seed", "1", "--no-progress"], project);
     expect(out).toMatch(/plugin hello\.wasm, entry range\(100000\)/);

@@ -20,12 +20,15 @@
 //      copied 1/8 of a nursery promotes the rest in place and scans it there:
 //      Note [Promoting the nursery in place], promote.ts), alternating with the trace
 //      of weak pointers whose keys are alive until neither finds anything
-//      new (Note [Weak fields are not scanned], weak.ts); the dead values of
+//      new (Note [Weak fields are not scanned], weak.ts), and so does the
+//      trace of ephemerons whose keys are alive (Note [Ephemeron fields are
+//      not scanned], ephemeron.ts); the dead values of
 //      `finalise` registrations are resurrected and queued, and the scan and
 //      trace run again over them; then blocked threads a major collection
 //      did not reach are woken as deadlocked (mvar/tso.ts)
 //   4. weak pointers with dead keys are cleared, dead `finaliseLast` values
-//      queued (Note [Finalisation in a collection], finalise.ts); host
+//      queued (Note [Finalisation in a collection], finalise.ts), ephemerons
+//      with a dead key emptied (ephemeron.ts); host
 //      references and custom blocks: follow the moved, queue the dead
 //      (hostrefs.ts, custom.ts)
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
@@ -54,6 +57,7 @@ import { mvarReset } from "../mvar/mvar";
 import { threadsRootsEvacuate, threadsAfterScan } from "../mvar/tso";
 import { wakeRootsEvacuate } from "../mvar/wake";
 import { weakBegin, weakTrace, weakReset } from "./weak";
+import { ephemeronBegin, ephemeronTrace, ephemeronClear, ephemeronReset } from "./ephemeron";
 import { finaliseFirst, finaliseLastAndWeaks, finaliseDueEvacuate, finaliseReset } from "./finalise";
 
 /** Milliseconds from the host's monotonic clock (performance.now). */
@@ -99,6 +103,7 @@ export function heapReset(): void {
   hostrefsReset();
   customReset();
   weakReset();
+  ephemeronReset();
   finaliseReset();
   mutatorFinalisersReset();
   mvarReset();
@@ -166,11 +171,13 @@ export function collect(level: i32): void {
   wakeRootsEvacuate();
   threadsRootsEvacuate(major);
   weakBegin();
+  ephemeronBegin();
   scanAndTraceWeaks();
   if (finaliseFirst()) scanAndTraceWeaks();
   // After resurrection: a finaliser may yet put into an MVar it reaches.
   threadsAfterScan(major);
   finaliseLastAndWeaks();
+  ephemeronClear();
   hostrefsSweep();
   customSweep();
   endEvacuation();
@@ -193,9 +200,17 @@ export function collect(level: i32): void {
   if (sanityAfterCollection && failureCheck() == CHECK_NONE) sanityCheck();
 }
 
-/** Step 3 of Note [Collection levels]: scan and weak trace until neither finds more. */
+/**
+ * Step 3 of Note [Collection levels]: scan, weak trace and ephemeron trace
+ * until none finds more (Note [Ephemeron fields are not scanned], ephemeron.ts).
+ */
 function scanAndTraceWeaks(): void {
-  do scavengeToSpace(); while (weakTrace());
+  let more = true;
+  while (more) {
+    scavengeToSpace();
+    more = weakTrace();
+    if (ephemeronTrace()) more = true;
+  }
 }
 
 export function collectionCount(): u32 { return collections; }

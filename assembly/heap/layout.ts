@@ -144,8 +144,10 @@
 @inline export const KIND_CUSTOM: u32 = 8;
 /** A weak pointer {key, value, finaliser, flags}: fields the collector traces itself (weak.ts). */
 @inline export const KIND_WEAK: u32 = 9;
+/** An ephemeron {data, flags, keys…}: fields the collector traces itself (ephemeron.ts). */
+@inline export const KIND_EPHEMERON: u32 = 10;
 /** Kinds defined so far. */
-@inline export const KIND_COUNT: u32 = 10;
+@inline export const KIND_COUNT: u32 = 11;
 @inline export const KIND_LIMIT: u32 = 1 << KIND_BITS;
 
 /** ptrCount meaning "length pointer fields". */
@@ -186,6 +188,8 @@ defineKind(KIND_TSO,     "tso",     5 * sizeof<u32>(), 0,             0,        
 defineKind(KIND_CUSTOM,  "custom",  2 * sizeof<u32>() + sizeof<f64>(), sizeof<u8>(), 0, 0);
 // key, value, finaliser index, flags; no field is scanned: Note [Weak fields are not scanned] (weak.ts)
 defineKind(KIND_WEAK,    "weak",    4 * sizeof<u32>(), 0,             0,         0);
+// data, flags; then one key per length unit; no field is scanned: Note [Ephemeron fields are not scanned] (ephemeron.ts)
+defineKind(KIND_EPHEMERON, "ephemeron", 2 * sizeof<u32>(), sizeof<u32>(), 0,     0);
 
 @inline function row(kind: u32): usize { return kindTable + <usize>kind * ROW_SIZE; }
 

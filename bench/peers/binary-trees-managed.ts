@@ -4,8 +4,8 @@
 
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { buildFile } from "../../src/core/load.js";
 import { liftString } from "../../src/core/trap.js";
+import { buildFile } from "../build-file.js";
 
 /** Under build/, outside build/*.wasm: the package's published files leave benchmark peers out. */
 const WASM_FILE = join("bench", "binary-trees-managed.wasm");
@@ -31,7 +31,7 @@ export function managedBinaryTrees(): (n: number) => number[] {
       },
     },
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(buildFile(WASM_FILE))), imports);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(buildFile(WASM_FILE, "npm run asbuild:bench"))), imports);
   const exports = instance.exports as unknown as ManagedExports;
   memory = exports.memory;
   return (n) => {

@@ -8,8 +8,10 @@ import { binaryTreesRow } from "./binary-trees.js";
 import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
+import { forAwaitRow, modifyRow } from "./combinators.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
 import { schemeRow } from "./scheme.js";
+import { blockRow, getSetRow, tryPutTakeRow } from "./host.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -21,6 +23,11 @@ export const rows: readonly Row[] = [
   pingPongRow,
   pipelineRow,
   takePutRow,
+  blockRow,
+  getSetRow,
+  tryPutTakeRow,
+  modifyRow,
+  forAwaitRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,

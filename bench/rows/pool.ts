@@ -6,7 +6,7 @@ import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
 import { startKernels } from "../kernels.js";
 import { logUniformInt, permutation, seededRandom, uniformInt } from "../random.js";
-import { defineRow, type Case, type RunContext } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext } from "../row.js";
 
 /** Blocks allocated, then freed, per sample. */
 const BLOCKS = 1024;
@@ -48,6 +48,8 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
   for (let i = 0; i < n; i++) sizes[i] = SIZE_CLASSES[params.sizes](random);
   const order = permutation(random, n);
 
+  const row = "pool/alloc-free";
+
   if (params.loop === "wasm") {
     const { rt, kernels: core } = await startKernels("pool-kernels", "bench pool/alloc-free");
     const [ours, peer] = ringTasks(core, n);
@@ -61,7 +63,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
     new Uint32Array(core.memory.buffer, orderAt, n).set(order);
     return {
       ours: { ...ours, fn: () => core.poolChurn(sizesAt, orderAt, ptrsAt, n) },
-      peers: [{ ...peer, fn: () => core.heapChurn(sizesAt, orderAt, ptrsAt, n) }],
+      peers: [verifyCompletions(row, { ...peer, fn: () => core.heapChurn(sizesAt, orderAt, ptrsAt, n) })],
       teardown: async () => {
         core.heap_free(arrays);
         await rt.shutdown();
@@ -93,7 +95,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         return seen;
       },
     },
-    peers: [{
+    peers: [verifyCompletions(row, {
       ...peer,
       fn: () => {
         let seen = 0;
@@ -105,7 +107,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         for (let j = 0; j < n; j++) heapFree(ptrs[order[j]!]!);
         return seen;
       },
-    }],
+    })],
     teardown: () => rt.shutdown(),
   };
 }

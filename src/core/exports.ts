@@ -1,12 +1,14 @@
 // The core's exports as the host sees them: the raw ABI (assembly/index.ts),
 // its fault switches and the builds it comes in. Types and constants only.
 
+import type { WasmMemory } from "./wasm-types.js";
+
 /**
  * The core's raw exports (assembly/index.ts). Pointers arrive as signed i32:
  * read them with `>>> 0`. 64-bit counters arrive as f64.
  */
 export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
   /** ABI_VERSION (assembly/abi.ts): the host refuses a plugin built on another. */
   abi_version(): number;
   rt_init(): number;
@@ -46,6 +48,8 @@ export interface CoreExports {
 
   fault_set(mask: number): void;
   fault_get(): number;
+  /** Test only: the n-th heap allocation from now answers "out of heap", once; 0 turns it off. */
+  fault_fail_allocation(n: number): void;
 
   failure_check(): number;
   failure_message(): number;
@@ -159,6 +163,13 @@ export interface CoreExports {
   weak_finalize(p: number): number;
   weak_listed(): number;
   weak_cleared(): number;
+  ephemeron_new(keysSlot: number, data: number): number;
+  ephemeron_data(p: number): number;
+  ephemeron_is_dead(p: number): number;
+  ephemeron_key_count(p: number): number;
+  ephemeron_key(p: number, i: number): number;
+  ephemeron_listed(): number;
+  ephemeron_cleared(): number;
   rt_unfinalised_customs(): number;
   custom_mutator_made(): number;
   finalise_mutator_registered(): number;
@@ -180,6 +191,8 @@ export const CoreFault = {
   finaliseStaleEntry: 1 << 4,
   /** A nursery promoted in place keeps the forwarded stubs of the objects copied first (test only). */
   promoteKeepStubs: 1 << 5,
+  /** The collector leaves a traced ephemeron's datum at its from-space address (test only). */
+  ephemeronStaleData: 1 << 6,
 } as const;
 
 /** Which build of the core to load. */

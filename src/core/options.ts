@@ -3,6 +3,9 @@
 import { ArgumentError, type FinaliserError } from "./errors.js";
 import type { CoreBuild } from "./exports.js";
 import type { PluginImports, PluginSource } from "./plugin.js";
+import { describe, snapshotOptions } from "./user.js";
+
+export { describe };
 
 export interface RuntimeOptions {
   /**
@@ -58,6 +61,10 @@ export interface RuntimeOptions {
   imports?: PluginImports;
 }
 
+/** What `faults.stale` can leave stale. */
+export type StaleFault = "weak-value" | "finaliser-table" | "promoted-stub" | "ephemeron-data";
+const staleFaults: ReadonlySet<string> = new Set<StaleFault>(["weak-value", "finaliser-table", "promoted-stub", "ephemeron-data"]);
+
 /** Test-only fault switches of the heap (RuntimeOptions.faults). */
 export interface HeapFaults {
   skipBarrier?: "old-to-young" | "mvar-pop";
@@ -66,9 +73,10 @@ export interface HeapFaults {
    * address: a traced weak pointer's value (`'weak-value'`), a finaliser
    * registration (`'finaliser-table'`), or, in a nursery promoted in place,
    * the forwarded stub of an object copied before the switch
-   * (`'promoted-stub'`). The sanity checker must report it.
+   * (`'promoted-stub'`), or a traced ephemeron's datum
+   * (`'ephemeron-data'`). The sanity checker must report it.
    */
-  stale?: "weak-value" | "finaliser-table" | "promoted-stub";
+  stale?: StaleFault;
 }
 
 export interface ResolvedOptions {
@@ -77,7 +85,7 @@ export interface ResolvedOptions {
   readonly nursery: number;
   readonly generations: number;
   readonly sanity: boolean;
-  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: "weak-value" | "finaliser-table" | "promoted-stub" | undefined };
+  readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: StaleFault | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
   readonly module: PluginSource | undefined;
@@ -97,13 +105,29 @@ export const GENERATIONS_MIN = 2;
 /** The header has 4 generation bits (assembly/heap/layout.ts). */
 export const GENERATIONS_MAX = 16;
 
+// Note [A nursery that fits maxHeap]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The nursery comes out of maxHeap like every other heap byte, and a
+// collection needs room beside it for what survives. A default nursery
+// (1 MiB) under a small maxHeap (say 512 KiB) would make every allocation
+// fail. So when maxHeap is given and the nursery is not, the nursery is
+// shrunk to a NURSERY_HEADROOM-th of maxHeap (never below NURSERY_MIN: a
+// maxHeap under NURSERY_HEADROOM × 64 KiB leaves the heap too small for
+// anything but the allocator ring, which tests of the ring use). When both
+// are given and the nursery alone exceeds maxHeap, the pair is refused.
+
+/** maxHeap over nursery that a default nursery keeps; See Note [A nursery that fits maxHeap]. */
+export const NURSERY_HEADROOM = 4;
+
+/** The default nursery under `maxHeap`: See Note [A nursery that fits maxHeap]. */
+function nurseryFor(maxHeap: number): number {
+  const fit = Math.floor(maxHeap / NURSERY_HEADROOM / NURSERY_ALIGN) * NURSERY_ALIGN;
+  return Math.max(NURSERY_MIN, Math.min(NURSERY_DEFAULT, fit));
+}
+
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ArgumentError(`Runtime.start: options must be an object, got ${describe(options)}`);
-  }
-  const given = options as Record<string, unknown>;
-  refuseUnknownKeys("Runtime.start", given, knownOptions);
+  // Read once, each key, before anything is checked: Note [User code runs before the core is entered] (user.ts).
+  const given = snapshotOptions("Runtime.start", options, knownOptions, "");
   for (const key of Object.keys(given)) {
     // `??` below would read null as "use the default": refuse it instead, so a
     // null that was meant as a value does not pass silently.
@@ -119,9 +143,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (build !== "release" && build !== "debug") {
     throw new ArgumentError(`Runtime.start: build must be 'release' or 'debug', got ${describe(build)}`);
   }
-  const nursery = given.nursery ?? NURSERY_DEFAULT;
+  const nursery = given.nursery ?? nurseryFor(maxHeap);
   if (typeof nursery !== "number" || !Number.isSafeInteger(nursery) || nursery < NURSERY_MIN || nursery > NURSERY_MAX || nursery % NURSERY_ALIGN !== 0) {
     throw new ArgumentError(`Runtime.start: nursery must be a whole number of bytes from ${NURSERY_MIN} (64 KiB) to ${NURSERY_MAX}, a multiple of ${NURSERY_ALIGN}, got ${describe(nursery)}`);
+  }
+  if (given.nursery !== undefined && given.maxHeap !== undefined && nursery > maxHeap) {
+    throw new ArgumentError(`Runtime.start: the nursery (${nursery} bytes) does not fit in maxHeap (${maxHeap} bytes), so every allocation would fail; give a maxHeap of at least ${NURSERY_HEADROOM} × the nursery, or leave the nursery out and it is sized to fit`);
   }
   const generations = given.generations ?? GENERATIONS_DEFAULT;
   if (typeof generations !== "number" || !Number.isInteger(generations) || generations < GENERATIONS_MIN || generations > GENERATIONS_MAX) {
@@ -166,20 +193,16 @@ function resolvePlugin(given: Record<string, unknown>): { module: PluginSource |
 
 function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
   if (faults === undefined) return { skipBarrier: undefined, stale: undefined };
-  if (faults === null || typeof faults !== "object" || Array.isArray(faults)) {
-    throw new ArgumentError(`Runtime.start: faults must be an object such as { skipBarrier: 'old-to-young' }, got ${describe(faults)}`);
-  }
-  const given = faults as Record<string, unknown>;
-  refuseUnknownKeys("Runtime.start", given, knownFaults, "fault");
+  const given = snapshotOptions("Runtime.start", faults, knownFaults, "{ skipBarrier: 'old-to-young' }", "fault");
   const skipBarrier = given.skipBarrier;
   if (skipBarrier !== undefined && skipBarrier !== "old-to-young" && skipBarrier !== "mvar-pop") {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
   }
   const stale = given.stale;
-  if (stale !== undefined && stale !== "weak-value" && stale !== "finaliser-table" && stale !== "promoted-stub") {
-    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table' or 'promoted-stub', got ${describe(stale)}`);
+  if (stale !== undefined && (typeof stale !== "string" || !staleFaults.has(stale))) {
+    throw new ArgumentError(`Runtime.start: faults.stale must be 'weak-value', 'finaliser-table', 'promoted-stub' or 'ephemeron-data', got ${describe(stale)}`);
   }
-  return { skipBarrier, stale };
+  return { skipBarrier, stale: stale as StaleFault | undefined };
 }
 
 /** Refuses the first key of `given` that is not in `known`, naming the ones that are. */
@@ -189,11 +212,3 @@ export function refuseUnknownKeys(operation: string, given: object, known: Reado
   }
 }
 
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (Array.isArray(value)) return "an array";
-  const type = typeof value;
-  return type === "object" ? "an object" : `a ${type}`;
-}

@@ -18,20 +18,32 @@
 // same kind. A module that fails gets a PluginError naming what is missing,
 // and never an instance.
 
-import { instantiateSync, type ASUtil } from "@assemblyscript/loader";
 import { PluginError } from "./errors.js";
 import type { CoreExports } from "./exports.js";
-import { coreModule } from "./load.js";
+import { coreModule, loadCore } from "./load.js";
 import { coreImports } from "./trap.js";
+import type { WasmImportValue, WasmModule } from "./wasm-types.js";
 
 /** The ABI this host speaks (ABI_VERSION in assembly/abi.ts). */
 export const ABI_VERSION = 1;
 
 /** What Runtime.start accepts as a plugin: its bytes, or a compiled module. */
-export type PluginSource = Uint8Array | ArrayBuffer | WebAssembly.Module;
+export type PluginSource = Uint8Array | ArrayBuffer | WasmModule;
 
 /** The plugin's own imports, beside the core's `env.abort` and `env.now`. */
-export type PluginImports = Readonly<Record<string, Readonly<Record<string, WebAssembly.ImportValue>>>>;
+export type PluginImports = Readonly<Record<string, Readonly<Record<string, WasmImportValue>>>>;
+
+// Note [The loader is imported when a plugin starts]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// @assemblyscript/loader is a package, and a page that imports the library
+// without a bundler cannot resolve a bare specifier (without an import map).
+// The default core needs no loader, so the library's static import graph
+// holds none (test/library-imports.test.ts): the loader is imported
+// dynamically the first time a plugin is compiled (pluginModule, async),
+// before instantiatePlugin, which is synchronous, needs it. Bundlers follow
+// the dynamic import as usual.
+type AsLoader = typeof import("@assemblyscript/loader");
+let asLoader: AsLoader | undefined;
 
 /** Names of the core's exports, from the default core itself. */
 let abiNames: ReadonlyMap<string, string> | undefined;
@@ -50,9 +62,12 @@ export function isAbiExport(name: string): boolean {
 const checked = new WeakMap<object, WebAssembly.Module>();
 
 /** The plugin's module, compiled once per source object and checked (Note [A plugin is checked before it runs]). */
-export async function pluginModule(source: PluginSource): Promise<WebAssembly.Module> {
+export async function pluginModule(source: PluginSource): Promise<WasmModule> {
   const known = checked.get(source);
   if (known !== undefined) return known;
+  // The ABI check reads the default core's exports (coreAbi): compiled here, asynchronously, where it must be fetched.
+  await loadCore("release");
+  asLoader ??= await import("@assemblyscript/loader");
   let module: WebAssembly.Module;
   if (source instanceof WebAssembly.Module) {
     module = source;
@@ -69,7 +84,7 @@ export async function pluginModule(source: PluginSource): Promise<WebAssembly.Mo
 }
 
 /** Throws PluginError unless `module` is built on this version of the core. */
-export function checkAbi(module: WebAssembly.Module): void {
+export function checkAbi(module: WasmModule): void {
   const exports = new Map(WebAssembly.Module.exports(module).map((e) => [e.name, e.kind]));
   if (!exports.has("abi_version")) {
     throw new PluginError("Runtime.start: the module is not built on the unloadable core (it has no abi_version export). A plugin re-exports the core's ABI in one line: export * from \"unloadable/assembly\"; see docs/plugins.md");
@@ -81,23 +96,44 @@ export function checkAbi(module: WebAssembly.Module): void {
   }
 }
 
+/**
+ * @assemblyscript/loader's helpers on a plugin's exports (its ASUtil), as
+ * the package declares them: the loader's own declarations name the
+ * `WebAssembly` namespace, which a project without the DOM lib does not have
+ * (docs/decisions.md, "WebAssembly types in the declarations"), so they stay
+ * out of ours. Pointers are numbers; ids are the plugin's class ids.
+ */
+export interface PluginLoader {
+  __newString(text: string): number;
+  __getString(pointer: number): string;
+  __newArrayBuffer(buffer: ArrayBuffer): number;
+  __getArrayBuffer(pointer: number): ArrayBuffer;
+  __newArray(id: number, values: ArrayLike<number>): number;
+  __getArray(pointer: number): number[];
+  __pin(pointer: number): number;
+  __unpin(pointer: number): void;
+  __collect(): void;
+}
+
 /** A running plugin instance: the core's exports plus the plugin's own. */
 export interface PluginInstance {
   readonly core: CoreExports;
   /** The loader's view of the exports: string and array helpers (with `--exportRuntime`). */
-  readonly util: ASUtil & Record<string, unknown>;
+  readonly util: PluginLoader & Record<string, unknown>;
   /** The plugin's own function exports, by name. */
   readonly functions: ReadonlyMap<string, (...args: unknown[]) => unknown>;
 }
 
 /** A fresh instance of a checked plugin module, with its own imports beside the core's. */
-export function instantiatePlugin(module: WebAssembly.Module, imports: PluginImports | undefined): PluginInstance {
+export function instantiatePlugin(module: WasmModule, imports: PluginImports | undefined): PluginInstance {
   const { imports: core, attach } = coreImports();
   const merged: Record<string, Record<string, unknown>> = {};
   for (const [name, values] of Object.entries(imports ?? {})) merged[name] = { ...values };
   // The core's own imports win: the plugin must not replace the trap or the clock.
   merged.env = { ...merged.env, ...core.env };
-  const { instance, exports } = instantiateSync<Record<string, unknown>>(module, merged as Parameters<typeof instantiateSync>[1]);
+  // pluginModule imported the loader (Note [The loader is imported when a plugin starts]).
+  const { instantiateSync } = asLoader!;
+  const { instance, exports } = instantiateSync<Record<string, unknown>>(module, merged as Parameters<AsLoader["instantiateSync"]>[1]);
   const raw = instance.exports as unknown as CoreExports;
   attach(raw.memory);
   const abiVersion = raw.abi_version() >>> 0;
@@ -108,7 +144,7 @@ export function instantiatePlugin(module: WebAssembly.Module, imports: PluginImp
   for (const [name, value] of Object.entries(instance.exports)) {
     if (typeof value === "function" && !isAbiExport(name) && !name.startsWith("__")) functions.set(name, value as (...args: unknown[]) => unknown);
   }
-  return { core: raw, util: exports as ASUtil & Record<string, unknown>, functions };
+  return { core: raw, util: exports as unknown as PluginLoader & Record<string, unknown>, functions };
 }
 
 /** What rt.plugin shows of a running plugin. */
@@ -120,7 +156,7 @@ export interface PluginView {
    * `__newString`, `__getArray`, `__pin`, … (they need a plugin built with
    * `--exportRuntime`). Pin what you lower until the call that uses it returns.
    */
-  readonly loader: ASUtil;
+  readonly loader: PluginLoader;
 }
 
 /** The plugin export rt.call(name) runs, or a PluginError saying what there is. */

@@ -3,9 +3,10 @@
 // reader for the core's own strings (trap and checker messages).
 
 import { CoreTrapError } from "./errors.js";
+import type { WasmMemory } from "./wasm-types.js";
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
-export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+export function liftString(memory: WasmMemory, ptr: number): string {
   ptr >>>= 0;
   if (ptr === 0) return "";
   const buffer = memory.buffer;
@@ -31,8 +32,8 @@ export class CoreAbort extends Error {
  * (the collector's clock, for pause times). The abort reads the message from
  * the instance's memory, known only once it exists: `attach` gives it.
  */
-export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WebAssembly.Memory) => void } {
-  let memory: WebAssembly.Memory | undefined;
+export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WasmMemory) => void } {
+  let memory: WasmMemory | undefined;
   const imports = {
     env: {
       abort(message: number, file: number, line: number, column: number): never {

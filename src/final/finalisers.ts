@@ -25,6 +25,16 @@
 // register), but not shut it down or restart it: that would tear the heap
 // down under the queue still running.
 //
+// Note [A finaliser that returns a promise]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Finalisers are synchronous: the queue runs each to its return, and
+// shutdown does not wait for anything they start. A finaliser that returns
+// a promise (an async function) is reported at once as a FinaliserError (an
+// ArgumentError cause saying so), and its promise is not awaited; but it is
+// watched, so that a rejection is reported too (a second FinaliserError,
+// `rejected`, to onFinaliserError and the counts) and never becomes an
+// unhandled rejection, which would end a Node process by default.
+//
 // Note [Function slots]
 // ~~~~~~~~~~~~~~~~~~~~~
 // A finalise / finaliseLast registration or a weak finalizer names a slot of
@@ -46,8 +56,10 @@
 // handle f kept past its return would keep v alive at the whim of V8's
 // collector, so it is stale instead (StaleHandleError 'freed').
 
+import { emitWarning } from "../core/environment.js";
 import type { CoreExports } from "../core/exports.js";
-import { CoreTrapError, FinaliserError } from "../core/errors.js";
+import { ArgumentError, causeText, CoreTrapError, FinaliserError } from "../core/errors.js";
+import { isInstance, isThenable } from "../core/user.js";
 import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
 import { Handle, withoutBackstop, type HeapContext } from "../heap/handles.js";
 import { decode } from "../heap/values.js";
@@ -58,7 +70,7 @@ export interface CustomEntry {
   /** For messages: the function's name, or `library.export`. */
   readonly name: string;
   /** Runs it with the block's payload. */
-  readonly run: (payload: number | Uint8Array) => void;
+  readonly run: (payload: number | Uint8Array) => unknown;
 }
 
 /** What kind of function a FunctionEntry is. */
@@ -70,7 +82,7 @@ export interface FunctionEntry {
   /** For messages: the function's name. */
   readonly name: string;
   /** Runs it; `value` only for `finalise` (Note [The value a finalise function receives]). */
-  readonly run: (value?: unknown) => void;
+  readonly run: (value?: unknown) => unknown;
 }
 
 /** The host's shutdown steps, counted for the ShutdownReport. */
@@ -118,7 +130,7 @@ interface Job {
 export type FinaliserErrorHandler = (error: FinaliserError) => void;
 
 function warn(error: FinaliserError): void {
-  process.emitWarning(error);
+  emitWarning(error);
 }
 
 /** Finalisation state of one runtime cycle. See Note [The finaliser queue]. */
@@ -450,12 +462,14 @@ export class Finalisers {
     this.#table.delete(job.index);
     this.#finalised++;
     this.#inCustom = true;
+    if (this.#context !== undefined) this.#context.inCustomFinaliser = true;
     try {
-      entry.run(job.payload as number | Uint8Array);
+      this.#returned(entry.run(job.payload as number | Uint8Array), entry.name, "custom finaliser", "custom finalisers are synchronous (nothing awaits them, and the runtime may be gone when it settles)");
     } catch (thrown) {
       this.#report(new FinaliserError(this.#phase, entry.name, thrown));
     } finally {
       this.#inCustom = false;
+      if (this.#context !== undefined) this.#context.inCustomFinaliser = false;
     }
   }
 
@@ -502,10 +516,12 @@ export class Finalisers {
       }
       this.#functionsRun++;
       try {
-        entry.run(value);
+        this.#returned(entry.run(value), entry.name, `${entry.kind} function`, "finalisers are synchronous (nothing awaits them; the value it was given is freed when it returns)");
       } catch (thrown) {
-        // The runtime died under it: that is the caller's error, not the finaliser's.
-        if (thrown instanceof CoreTrapError) throw thrown;
+        // This runtime died under it: that is the caller's error, not the
+        // finaliser's. Another runtime's trap is the finaliser's own error
+        // (Note [Only a trap discards a runtime], src/runtime.ts).
+        if (isInstance(thrown, CoreTrapError) && this.#context?.owner.state === "dead") throw thrown;
         this.#report(new FinaliserError(this.#phase, entry.name, thrown));
       }
     } finally {
@@ -526,11 +542,29 @@ export class Finalisers {
     }
   }
 
+  /**
+   * What a finaliser returned: a thenable is reported as a misuse at once,
+   * and its rejection, when it comes, as the finaliser's error. See Note [A
+   * finaliser that returns a promise].
+   */
+  #returned(result: unknown, name: string, what: string, why: string): void {
+    if (!isThenable(what, result)) return;
+    const phase = this.#phase;
+    const reportRejection = (reason: unknown): void => this.#report(new FinaliserError(phase, name, reason, "rejected"));
+    try {
+      Promise.resolve(result).then(undefined, reportRejection);
+    } catch (thrown) {
+      // Its `constructor` getter threw: that is its rejection.
+      reportRejection(thrown);
+    }
+    throw new ArgumentError(`${what} ${name} returned a promise: ${why}`);
+  }
+
   #report(error: FinaliserError): void {
     this.#errors++;
     if (this.#failures.length < FAILURES_LISTED) {
       const cause = error.cause;
-      this.#failures.push({ phase: error.phase, finaliser: error.finaliser, message: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) });
+      this.#failures.push({ phase: error.phase, finaliser: error.finaliser, message: causeText(cause) });
     }
     try {
       this.#onError(error);

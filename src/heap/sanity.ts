@@ -23,6 +23,7 @@ const checkNames: Record<number, string> = {
   25: "customs",
   26: "weaks",
   27: "finalisers",
+  28: "ephemerons",
 };
 
 /** First heap check code (CHECK_FIRST_HEAP). */

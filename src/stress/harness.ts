@@ -120,6 +120,8 @@ class StressRun {
   readonly #poolLeak: boolean;
   /** The workload's check of the exit that ends its cycle (WorkloadOutcome.afterExit). */
   #afterExit: ((report: ShutdownReport) => string | undefined) | undefined;
+  /** The workload checks its finaliser errors itself (WorkloadOutcome.checksFinaliserErrors). */
+  #finaliserErrorsChecked = false;
   readonly #stopObservingLibraries: () => void;
   readonly #barrierSkip: boolean;
   readonly #mvarPop: boolean;
@@ -223,6 +225,7 @@ class StressRun {
     try {
       const outcome = await workload.run({ runtime: rt, random, cycle });
       this.#afterExit = outcome.afterExit;
+      this.#finaliserErrorsChecked = outcome.checksFinaliserErrors === true;
       this.#evidence.workload(cycle, outcome, workload.name);
       rt.checkSanity();
       this.#evidence.sanityChecks++;
@@ -245,7 +248,9 @@ class StressRun {
   /** Records an exit's report; a LeakError is evidence, not an error of the harness. */
   async #ending(cycle: number, end: () => Promise<ShutdownReport>): Promise<ShutdownReport | undefined> {
     const afterExit = this.#afterExit;
+    const errorsChecked = this.#finaliserErrorsChecked;
     this.#afterExit = undefined;
+    this.#finaliserErrorsChecked = false;
     let report: ShutdownReport;
     try {
       report = await end();
@@ -259,7 +264,7 @@ class StressRun {
     // A runtime that died from a trap has no exit to judge; the trap is already a violation.
     if (report.trap === undefined) {
       this.#evidence.exit(cycle, report);
-      this.#judgeFinalisation(cycle, report, afterExit);
+      this.#judgeFinalisation(cycle, report, afterExit, errorsChecked);
     }
     return report;
   }
@@ -268,8 +273,8 @@ class StressRun {
    * Every exit finalises every custom block, with no finaliser failing, and
    * the workload's own after-exit check holds (docs/finalisers.md).
    */
-  #judgeFinalisation(cycle: number, report: ShutdownReport, afterExit: ((report: ShutdownReport) => string | undefined) | undefined): void {
-    if (report.finaliserErrors !== 0) {
+  #judgeFinalisation(cycle: number, report: ShutdownReport, afterExit: ((report: ShutdownReport) => string | undefined) | undefined, errorsChecked: boolean): void {
+    if (report.finaliserErrors !== 0 && !errorsChecked) {
       const first = report.finaliserFailures[0];
       this.#evidence.violation(cycle, `${report.finaliserErrors} finaliser(s) failed in the cycle; first: ${first?.finaliser} (${first?.phase}): ${first?.message}`);
     }

@@ -4,11 +4,12 @@
 // return plain values. Code between two awaits is atomic with respect to
 // every other thread, since every operation is one synchronous core call.
 
-import { OutOfMemoryError, UnloadableError } from "../core/errors.js";
+import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } from "../core/errors.js";
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
 const VALUE_NONE = (3 << 3) | 2;
@@ -66,6 +67,70 @@ export class MVar<T = unknown> extends Handle {
     return this.#put("MVar.put", options, value);
   }
 
+  /**
+   * GHC's modifyMVar_: takes the value, puts back `fn(value)` (fn may be
+   * async). If fn throws, its result cannot be stored, or `signal` fires
+   * before fn's result is back, the old value is put back and the error (or
+   * the signal's reason) rejects. Atomic while every other user of the MVar
+   * takes before it puts: Note [Combinators hold the MVar] (modify.ts).
+   */
+  modify(fn: (value: T) => T | PromiseLike<T>, options?: BlockingOptions): Promise<void> {
+    const operation = "MVar.modify";
+    try {
+      checkCallback(operation, fn, "(value) => newValue");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, void>(this, signal, async (value) => ({ next: await fn(value), result: undefined }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's modifyMVar: as modify, but `fn` returns a pair `[newValue,
+   * result]`; resolves with `result`.
+   */
+  modifyReturning<R>(fn: (value: T) => readonly [T, R] | PromiseLike<readonly [T, R]>, options?: BlockingOptions): Promise<R> {
+    const operation = "MVar.modifyReturning";
+    try {
+      checkCallback(operation, fn, "(value) => [newValue, result]");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, R>(this, signal, async (value) => checkPair<T, R>(operation, await fn(value)));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's withMVar: takes the value, runs `fn(value)` and puts the same
+   * value back whatever happens; resolves with fn's result. Unlike read,
+   * other users wait until fn is done.
+   */
+  with<R>(fn: (value: T) => R | PromiseLike<R>, options?: BlockingOptions): Promise<R> {
+    const operation = "MVar.with";
+    try {
+      checkCallback(operation, fn, "(value) => result");
+      const signal = this.#admitCombinator(operation, options);
+      return holding<T, R>(this, signal, async (value) => ({ next: value, result: await fn(value) }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
+  /**
+   * GHC's swapMVar: takes the value, puts `value`, resolves with the old
+   * one. `value` is checked before anything is taken.
+   */
+  swap(value: T, options?: BlockingOptions): Promise<T> {
+    const operation = "MVar.swap";
+    try {
+      const signal = this.#admitCombinator(operation, options);
+      checkValue(this.#threads.context, value, operation);
+      return holding<T, T>(this, signal, (old) => ({ next: value, result: old }));
+    } catch (thrown) {
+      return Promise.reject(thrown);
+    }
+  }
+
   /** Takes the value if there is one; never waits. */
   tryTake(): T | undefined {
     const slot = this.#live("MVar.tryTake");
@@ -87,7 +152,7 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     const context = threads.context;
     let word = intWord(value);
-    if (word === NOT_INT_WORD) checkValue(context, value, "MVar.tryPut");
+    if (word === NOT_INT_WORD) checkDeliverable(context, value, "MVar.tryPut");
     const core = threads.core;
     let done: boolean;
     try {
@@ -137,8 +202,15 @@ export class MVar<T = unknown> extends Handle {
    * handleSlot throws the error that says why.
    */
   #live(operation: string): number {
-    if (this.#freed || this.#threads.ended) handleSlot(this, operation, this.#threads.context);
+    if (this.#freed || this.#threads.closed) this.#refuse(operation);
     return this.#slot;
+  }
+
+  /** Throws why the handle may not be used now, if it may not; out of line. */
+  #refuse(operation: string): void {
+    const context = this.#threads.context;
+    handleSlot(this, operation, context);
+    if (context.inCustomFinaliser) throw new FinaliserCallError(operation);
   }
 
   /**
@@ -149,7 +221,7 @@ export class MVar<T = unknown> extends Handle {
   #wait<R>(operation: string, options: BlockingOptions | undefined, kind: number): Promise<R> {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
-    if (options !== undefined || this.#freed || threads.ended) {
+    if (options !== undefined || this.#freed || threads.closed) {
       try {
         signal = this.#admit(operation, options);
       } catch (thrown) {
@@ -182,10 +254,10 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
     let word = intWord(value);
-    if (options !== undefined || this.#freed || threads.ended || word === NOT_INT_WORD) {
+    if (options !== undefined || this.#freed || threads.closed || word === NOT_INT_WORD) {
       try {
         signal = this.#admit(operation, options);
-        checkValue(threads.context, value, operation);
+        checkDeliverable(threads.context, value, operation);
       } catch (thrown) {
         return Promise.reject(thrown);
       }
@@ -208,6 +280,13 @@ export class MVar<T = unknown> extends Handle {
     }
   }
 
+  /** A combinator's checks: its options (only `signal`), a live handle. */
+  #admitCombinator(operation: string, options: unknown): AbortSignal | undefined {
+    const signal = combinatorSignal(operation, options);
+    this.#live(operation);
+    return signal;
+  }
+
   /**
    * The checks a blocking call makes only when they can fail, out of line:
    * its options, and a handle that may no longer be used (#live throws why).
@@ -215,9 +294,21 @@ export class MVar<T = unknown> extends Handle {
   #admit(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
     const signal = options === undefined ? undefined : checkBlockingOptions(operation, options);
     this.#live(operation);
+    // Nothing would ever settle a thread that blocks now: Note [Blocking during shutdown].
+    if (this.#threads.ended) throw new ShutdownError(`${operation} (started while the runtime was shutting down or restarting)`);
     return signal;
   }
 }
+
+// Note [Blocking during shutdown]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// An exit (shutdown or restart) first rejects every thread still waiting
+// (Threads.end), then runs the finalise wave, whose functions may still use
+// the heap. A take, read or put started by one of them could block, and no
+// one would ever settle it: the threads were already ended. So once the
+// threads have ended, every blocking operation rejects at once with
+// ShutdownError, whether or not it would have had to wait; the try
+// operations still work until the heap goes.
 
 // Note [A hot path that fits the inliner]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -297,7 +388,7 @@ function scheduleDeadlockCheck(context: HeapContext, slot: number | undefined): 
 /** @internal A new MVar in the heap, holding `initial` unless it is omitted. */
 export function newMVar<T>(context: HeapContext, operation: string, initial: [] | [T]): MVar<T> {
   const full = initial.length !== 0;
-  if (full) checkValue(context, initial[0], operation);
+  if (full) checkDeliverable(context, initial[0], operation);
   return context.run(operation, (core) => {
     let slot: number;
     try {

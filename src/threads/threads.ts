@@ -28,7 +28,9 @@
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "../core/errors.js";
 import { describe } from "../core/options.js";
+import { snapshotOptions } from "../core/user.js";
 import type { HeapContext } from "../heap/handles.js";
+import { nextTurn } from "../core/environment.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
 import { decode, intOfWord, isIntWord } from "../heap/values.js";
@@ -65,6 +67,8 @@ export const CHAOS_MEAN_ALLOCATIONS = 24;
 /** Turns a deadlock check waits for a collected MVar's handle to be released. */
 const DEADLOCK_CHECK_TURNS = 64;
 
+const knownBlockingOptions = new Set(["signal"]);
+
 /** Options of one blocking call. */
 export interface BlockingOptions {
   /** Aborts the wait: before the hand-off it leaves the queue and rejects with the signal's reason. */
@@ -74,10 +78,8 @@ export interface BlockingOptions {
 /** The signal of a blocking call's options, refusing anything but `{ signal?: AbortSignal }`. */
 export function checkBlockingOptions(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
-    throw new ArgumentError(`${operation}: options must be an object like { signal }, got ${describe(options)}`);
-  }
-  const signal = options.signal;
+  // A misspelt key ({ singal }) would leave the wait unabortable: refused.
+  const { signal } = snapshotOptions(operation, options, knownBlockingOptions, "{ signal }");
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ArgumentError(`${operation}: options.signal must be an AbortSignal, got ${describe(signal)}`);
   }
@@ -364,7 +366,7 @@ export class Threads {
       }
       try {
         if (notYet() && ++turns < DEADLOCK_CHECK_TURNS) {
-          setImmediate(check);
+          nextTurn(check);
           return;
         }
         this.#checkScheduled = false;
@@ -374,12 +376,20 @@ export class Threads {
         this.#checkScheduled = false;
       }
     };
-    setImmediate(check);
+    nextTurn(check);
   }
 
   /** True once end() ran: the cycle is over (exit, restart or a trap), `core` must not be called. */
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * True when an MVar operation must take its slow path to be refused or
+   * checked: the cycle ended, or a custom finaliser runs (FinaliserCallError).
+   */
+  get closed(): boolean {
+    return this.#ended || this.#context.inCustomFinaliser;
   }
 
   /** The cycle ended: every thread still waiting is rejected with `error`. */

@@ -1,8 +1,10 @@
 // Finalise: custom blocks over resources of the test library (loaded afresh
 // each cycle, one to MAX_LIBRARIES instances) and over host resources, kept
 // by handles and in the fields of heap blocks, dropped at random, collected;
-// tracked values with finalise / finaliseLast functions and weak pointers
-// (some with finalizers) keyed on them; and a great many of them left alive
+// tracked values with finalise / finaliseLast functions, weak pointers
+// (some with finalizers) and ephemerons (one key, or two: another tracked
+// value's too; data that mentions the key, as a memo table's would) keyed on
+// them; and a great many of them left alive
 // for the exit to finalise. See docs/finalisers.md.
 //
 // Note [Finalise workload checks]
@@ -19,9 +21,10 @@
 //  - each library's own count() equals its ledger's;
 //  - a bytes payload comes back to its finaliser intact;
 //  - tracked values: no finalise / finaliseLast / weak finalizer runs while
-//    the value is held, a weak derefs to its value while its key is held;
+//    the value is held, a weak derefs to its value while its key is held,
+//    an ephemeron derefs to its data while every key's value is held;
 //    after a major collection every function of a value dropped for good
-//    has run and its weaks deref to undefined. "For good": dropped before
+//    has run and its weaks and ephemerons deref to undefined. "For good": dropped before
 //    this major, or, for a value with a finalise function (which
 //    resurrects it for the collection that runs it), before the previous
 //    major. Every function runs at most once, and, by the exit, once;
@@ -34,10 +37,10 @@
 // `--inject unload-libraries-early` must therefore end in FAIL.
 
 import { readFileSync } from "node:fs";
-import { buildFile } from "../../core/load.js";
 import type { Block } from "../../heap/block.js";
 import type { Custom } from "../../final/custom.js";
 import type { Weak } from "../../final/weak.js";
+import type { Ephemeron } from "../../final/ephemeron.js";
 import type { Library } from "../../final/library.js";
 import type { Random } from "../../threads/random.js";
 import type { ShutdownReport } from "../../core/report.js";
@@ -81,7 +84,8 @@ const MAX_TRACKED = 32;
 /** The test library's bytes, compiled once per process; each cycle instantiates it anew. */
 let testlibModule: WebAssembly.Module | undefined;
 function testlib(): WebAssembly.Module {
-  testlibModule ??= new WebAssembly.Module(readFileSync(buildFile("testlib-resources.wasm")));
+  // Beside the core's builds: build/ from src/, dist/build/ from dist/src/ (src/core/build-url.ts).
+  testlibModule ??= new WebAssembly.Module(readFileSync(new URL("../../../build/testlib-resources.wasm", import.meta.url)));
   return testlibModule;
 }
 
@@ -125,6 +129,8 @@ interface Tracked {
   block: Block | undefined;
   readonly functions: FunctionRecord[];
   readonly weaks: { weak: Weak; value: number | string }[];
+  /** Ephemerons keyed on this value (and the values `others`); data: a number, or a block {id, key}. */
+  readonly ephemerons: { ephemeron: Ephemeron; others: Tracked[]; data: number | "block" }[];
   readonly hasFinalise: boolean;
   /** Majors since it was dropped; -1 while held. */
   majorsSinceDrop: number;
@@ -260,7 +266,7 @@ class Finalise {
   #track(): void {
     const id = this.#nextTrackedId++;
     const block = this.#rt.block(2, [id, `tracked ${id}`]);
-    const mix = this.#random.nextInt(8);
+    const mix = this.#random.nextInt(16);
     const functions: FunctionRecord[] = [];
     // The functions close over their records only: never the runtime or this workload.
     const record = (what: string): FunctionRecord => {
@@ -291,7 +297,21 @@ class Finalise {
         }
       }
     }
-    this.#tracked.push({ id, block, functions, weaks, hasFinalise, majorsSinceDrop: -1 });
+    const ephemerons: Tracked["ephemerons"] = [];
+    if ((mix & 8) !== 0) {
+      const held = this.#tracked.filter((t) => t.block !== undefined);
+      const other = held.length !== 0 && this.#random.chance(0.5) ? held[this.#random.nextInt(held.length)]! : undefined;
+      const keys = other === undefined ? [block] : [block, other.block!];
+      if (this.#random.chance(0.5)) {
+        ephemerons.push({ ephemeron: this.#rt.ephemeron(keys, id * 7), others: other === undefined ? [] : [other], data: id * 7 });
+      } else {
+        // The data mentions the key: the ephemeron must still not keep it alive.
+        const data = this.#rt.block(3, [id, block]);
+        ephemerons.push({ ephemeron: this.#rt.ephemeron(keys, data), others: other === undefined ? [] : [other], data: "block" });
+        data.free();
+      }
+    }
+    this.#tracked.push({ id, block, functions, weaks, ephemerons, hasFinalise, majorsSinceDrop: -1 });
   }
 
   /** Tracked values, see Note [Finalise workload checks]. */
@@ -301,6 +321,17 @@ class Finalise {
       for (const { weak, value } of t.weaks) {
         const got = weak.deref();
         if (got !== value) this.#fail(`a weak pointer keyed on held tracked value ${t.id} derefs to ${String(got)}, not ${String(value)}`);
+      }
+      for (const e of t.ephemerons) {
+        if (t.block === undefined || e.others.some((o) => o.block === undefined)) continue;
+        const got = e.ephemeron.deref();
+        if (e.data === "block") {
+          const id = (got as Block | undefined)?.get(0);
+          (got as Block | undefined)?.free();
+          if (id !== t.id) this.#fail(`an ephemeron keyed on held tracked value ${t.id} derefs to a block of ${String(id)}, not ${t.id}`);
+        } else if (got !== e.data) {
+          this.#fail(`an ephemeron keyed on held tracked values ${[t.id, ...e.others.map((o) => o.id)].join(", ")} derefs to ${String(got)}, not ${e.data}`);
+        }
       }
     }
     for (const r of this.functions) {
@@ -319,6 +350,10 @@ class Finalise {
       for (const { weak } of t.weaks) {
         if (weak.deref() !== undefined) this.#fail(`a weak pointer keyed on tracked value ${t.id}, dropped for good, still derefs`);
         weak.free();
+      }
+      for (const { ephemeron } of t.ephemerons) {
+        if (!ephemeron.dead) this.#fail(`an ephemeron keyed on tracked value ${t.id}, dropped for good, is not dead`);
+        ephemeron.free();
       }
     }
     this.dropped.length = 0;
@@ -432,7 +467,7 @@ function exitCheck(f: Finalise, pending: number, hostRefs: number, functionsPend
 /** The finalise workload. See the file comment and Note [Finalise workload checks]. */
 export const finalise: Workload = {
   name: "finalise",
-  summary: "custom blocks over library and host resources, finalise / finaliseLast / weak mixes, libraries loaded each cycle, collections checked against a reachability model, most left for the exit to finalise",
+  summary: "custom blocks over library and host resources, finalise / finaliseLast / weak / ephemeron mixes, libraries loaded each cycle, collections checked against a reachability model, most left for the exit to finalise",
   // Errors are counted in the ShutdownReport, which fails the cycle; no warning per error.
   runtimeOptions: { nursery: NURSERY_BYTES, sanity: true, onFinaliserError: () => {} },
   async run({ runtime, random }: WorkloadContext): Promise<WorkloadOutcome> {

@@ -13,7 +13,10 @@
 // every collection. The data path is pipeline-data.ts.
 //
 // Verified each cycle: every line was parsed exactly once (the ids), and the
-// consumer's lines equal the plain-JS reference, in order.
+// consumer's lines equal the plain-JS reference, in order. The chunks and
+// lines channels end with close() and are read with for await (Note [Closing
+// a channel], src/threads/chan.ts); the results channel ends with one null
+// per worker, so its MVars see the same traffic as in #18919.
 
 import { BoundedChan } from "../../threads/chan.js";
 import type { Block } from "../../heap/block.js";
@@ -56,9 +59,9 @@ export interface PipelineRun {
  * chunk): the interleaving, for the seeded-reproducibility test.
  */
 export async function runPipeline(rt: Runtime, source: PipelineSource, workers: number, trace?: (step: string) => void): Promise<PipelineRun> {
-  const chunks = new BoundedChan<Block | null>(rt, DEPTH);
+  const chunks = new BoundedChan<Block>(rt, DEPTH);
   const results = new BoundedChan<Block | null>(rt, DEPTH);
-  const lines = new BoundedChan<string | null>(rt, DEPTH);
+  const lines = new BoundedChan<string>(rt, DEPTH);
   const parsed = new Uint8Array(source.lines);
   const output: string[] = [];
   let operations = 0;
@@ -84,7 +87,8 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
       // As for-await would: a failed write closes the gunzip stream.
       await texts.return(undefined);
     }
-    for (let w = 0; w < workers; w++) await chunks.write(null);
+    // The workers' for-await loops end once they have drained the channel.
+    await chunks.close();
   })();
 
   // Each kept line is its own message {chunk, line}, and each chunk ends with
@@ -101,7 +105,7 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
   };
 
   const worker = async (_: unknown, w: number): Promise<void> => {
-    for (let chunk = await chunks.read(); chunk !== null; chunk = await chunks.read()) {
+    for await (const chunk of chunks) {
       operations++;
       let index: unknown;
       let filtered: FilteredChunk;
@@ -152,11 +156,11 @@ export async function runPipeline(rt: Runtime, source: PipelineSource, workers: 
         pending.delete(next++);
       }
     }
-    await lines.write(null);
+    await lines.close();
   })();
 
   const consumer = (async () => {
-    for (let line = await lines.read(); line !== null; line = await lines.read()) {
+    for await (const line of lines) {
       operations++;
       output.push(line);
     }

@@ -8,8 +8,6 @@ import * as faults from "./faults";
 import * as coreDepth from "./core-depth";
 import * as failure from "./failure";
 import { ABI_VERSION } from "./abi";
-import * as bench from "./bench";
-import * as benchHeap from "./bench-heap";
 
 // ── the ABI's version: the host refuses a plugin built on another (abi.ts) ──
 export function abi_version(): u32 { return ABI_VERSION; }
@@ -58,22 +56,9 @@ export function pool_last_freed_bytes(): f64 { return <f64>pool.poolLastFreedByt
 export function pool_check(): bool { return pool.poolInvariantCheck(); }
 export function pool_max_payload(): usize { return pool.MAX_PAYLOAD; }
 
-// Raw TLSF, for the benchmark's peer row and nothing else.
+// Raw TLSF, outside the ring: the benchmark rows' buffers, and tests that place blocks.
 export function heap_alloc(size: usize): usize { return heap.alloc(size); }
 export function heap_free(p: usize): void { heap.free(p); }
-
-// ── bench (bench/rows only): hot loops kept inside the core, see bench.ts ──
-export function bench_pool_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchPoolChurn(sizes, order, ptrs, n); }
-export function bench_heap_churn(sizes: usize, order: usize, ptrs: usize, n: u32): u32 { return bench.benchHeapChurn(sizes, order, ptrs, n); }
-// GC heap mutators (bench-heap.ts): binary-trees, nursery allocation, survival.
-export function bench_binary_trees(n: i32, out: usize): f64 { return benchHeap.benchBinaryTrees(n, out); }
-export function bench_binary_trees_lines(n: i32): i32 { return benchHeap.binaryTreesLines(n); }
-export function bench_nursery_alloc(n: u32): u32 { return benchHeap.benchNurseryAlloc(n); }
-export function bench_bump_alloc(buffer: usize, bytes: usize, n: u32): u32 { return benchHeap.benchBumpAlloc(buffer, bytes, n); }
-export function bench_nursery_room(): u32 { return benchHeap.benchNurseryRoom(); }
-export function bench_survival_setup(slots: u32, every: u32): u32 { return benchHeap.benchSurvivalSetup(slots, every); }
-export function bench_survival_until_collection(window: u32): u32 { return benchHeap.benchSurvivalUntilCollection(window); }
-export function bench_last_copied(): u32 { return benchHeap.benchLastCopied(); }
 
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
@@ -202,7 +187,6 @@ export function mvar_chaos_set(countdown: u32): void { mvarChaos.chaosSet(countd
 export function mvar_queue_entry(slot: u32, k: u32): usize { return mvar.mvarQueueEntry(slot, k); }
 export function test_mvar_force_value(slot: u32, v: u32): void { mvar.testForceValue(slot, v); }
 export function heap_is_remembered(p: usize): bool { return (heapLayout.infoOf(p) & heapLayout.REMEMBERED) != 0; }
-export function bench_mvar_take_put(slot: u32, n: u32): u32 { return bench.benchMVarTakePut(slot, n); }
 
 // ── custom blocks (heap/custom.ts); the shutdown order is Note [Shutdown order] ──
 // custom_new returns the object (0: out of heap); with CUSTOM_BYTES the host

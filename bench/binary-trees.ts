@@ -1,5 +1,5 @@
 // binary-trees, the Benchmarks Game's allocation benchmark, shared by its three
-// implementations (the heap's kernel in assembly/bench-heap.ts, the peers in
+// implementations (the heap's kernel in bench/plugins/heap-kernels.ts, the peers in
 // bench/peers/ and bench/asm/) and the row that compares them: the constants
 // and the checks a correct run must produce.
 //
@@ -11,7 +11,7 @@
 
 /** Shallowest tree of the iteration phase. */
 export const TREE_MIN_DEPTH = 4;
-/** Deepest tree any implementation builds (TREE_DEPTH_MAX in assembly/bench-heap.ts). */
+/** Deepest tree any implementation builds (TREE_DEPTH_MAX in bench/plugins/heap-kernels.ts). */
 export const TREE_DEPTH_MAX = 20;
 
 /** Nodes in a complete binary tree of depth d. */

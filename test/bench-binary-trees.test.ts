@@ -3,7 +3,8 @@
 // it, and a wrong check refused. No timing here (bench/ measures).
 
 import { afterEach, describe, expect, test } from "vitest";
-import { Runtime, coreOf } from "../src/runtime.js";
+import type { Runtime, RuntimeOptions } from "../src/index.js";
+import { startKernels } from "../bench/kernels.js";
 import { expectedChecks, verifyChecks } from "../bench/binary-trees.js";
 import { binaryTreesJs } from "../bench/peers/binary-trees-js.js";
 import { managedBinaryTrees } from "../bench/peers/binary-trees-managed.js";
@@ -16,15 +17,16 @@ afterEach(async () => {
   rt = undefined;
 });
 
-/** Our heap's kernel (bench_binary_trees) for depth n: each line's check. */
-async function heapChecks(n: number, options: Parameters<typeof Runtime.start>[0] = {}): Promise<number[]> {
-  rt = await Runtime.start(options);
-  const core = coreOf(rt, "test binary-trees");
-  const lines = core.bench_binary_trees_lines(n);
-  const out = core.heap_alloc(lines * U32_BYTES) >>> 0;
-  const total = core.bench_binary_trees(n, out);
-  const checks = Array.from(new Uint32Array(core.memory.buffer, out, lines));
-  core.heap_free(out);
+/** Our heap's kernel (binaryTrees of the heap-kernels plugin) for depth n: each line's check. */
+async function heapChecks(n: number, options: Omit<RuntimeOptions, "module"> = {}): Promise<number[]> {
+  const started = await startKernels("heap-kernels", "test binary-trees", options);
+  rt = started.rt;
+  const kernels = started.kernels;
+  const lines = kernels.binaryTreesLines(n);
+  const out = kernels.heap_alloc(lines * U32_BYTES) >>> 0;
+  const total = kernels.binaryTrees(n, out);
+  const checks = Array.from(new Uint32Array(kernels.memory.buffer, out, lines));
+  kernels.heap_free(out);
   expect(total).toBe(checks.reduce((s, c) => s + c, 0));
   return checks;
 }

@@ -1,11 +1,12 @@
 // A mutator holding the nursery's Hp in a local (Note [Hp in a local],
 // assembly/heap/nursery.ts), through the nursery-allocation kernel
-// (bench_nursery_alloc): its collections happen where a full nursery says,
+// (nurseryAlloc, a plugin on the public API's takeHp … giveHp): its collections happen where a full nursery says,
 // it hands Hp back so the heap's own accounting and the host's next
 // allocation continue where it stopped, and the heap stays sane.
 
 import { afterEach, expect, test } from "vitest";
-import { Runtime, coreOf } from "../src/runtime.js";
+import type { Runtime } from "../src/runtime.js";
+import { startKernels } from "../bench/kernels.js";
 
 const NURSERY = 64 << 10;
 /** A block of two fields: header and two values (BLOCK2_BYTES in assembly/heap/alloc.ts). */
@@ -19,10 +20,11 @@ afterEach(async () => {
 });
 
 test("a run of allocations with Hp in a local collects once per full nursery and hands Hp back", async () => {
-  rt = await Runtime.start({ nursery: NURSERY, sanity: true });
-  const core = coreOf(rt, "test hp-local");
+  const started = await startKernels("heap-kernels", "test hp-local", { nursery: NURSERY, sanity: true });
+  rt = started.rt;
+  const core = started.kernels;
   const n = 2 * PER_NURSERY + PER_NURSERY / 2;
-  core.bench_nursery_alloc(n);
+  core.nurseryAlloc(n);
   const heap = rt.stats().heap;
   // The first nursery is created by the first allocation (Note [Lazy nursery]);
   // each later full one is collected, nothing surviving.
@@ -34,9 +36,9 @@ test("a run of allocations with Hp in a local collects once per full nursery and
   // The host's allocator continues at the Hp the kernel handed back.
   const b = rt.block(9, [1, 2]);
   expect(rt.stats().heap.nursery.used).toBe((n - 2 * PER_NURSERY + 1) * BLOCK2_BYTES);
-  expect(core.bench_nursery_room()).toBe(PER_NURSERY - (n - 2 * PER_NURSERY + 1));
+  expect((core.heap_nursery_size() - core.heap_nursery_used()) / BLOCK2_BYTES).toBe(PER_NURSERY - (n - 2 * PER_NURSERY + 1));
   // And the kernel again after the host, across one more collection.
-  core.bench_nursery_alloc(PER_NURSERY);
+  core.nurseryAlloc(PER_NURSERY);
   expect(rt.stats().heap.collections.total).toBe(3);
   expect([b.tag, b.get(0), b.get(1)]).toEqual([9, 1, 2]);
   rt.checkSanity();
@@ -44,10 +46,11 @@ test("a run of allocations with Hp in a local collects once per full nursery and
 });
 
 test("the kernel's objects are well-formed blocks the collector can walk", async () => {
-  rt = await Runtime.start({ nursery: NURSERY, sanity: true });
-  const core = coreOf(rt, "test hp-local");
+  const started = await startKernels("heap-kernels", "test hp-local", { nursery: NURSERY, sanity: true });
+  rt = started.rt;
+  const core = started.kernels;
   const kept = rt.block(0, [null]);
-  core.bench_nursery_alloc(PER_NURSERY / 4);
+  core.nurseryAlloc(PER_NURSERY / 4);
   rt.checkSanity(); // walks the nursery object by object up to the handed-back Hp
   rt.gc({ major: true });
   expect(rt.stats().heap.generations.map((g) => g.objects)).toEqual([1, 0]); // only `kept` survives; it ages

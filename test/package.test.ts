@@ -1,7 +1,8 @@
 // The package as users get it (issue 17): `npm pack` once, then the tarball
 // installed into fresh projects in a temporary directory:
 //  - an ES module in JavaScript running the README's JavaScript example, and
-//    the installed CLI (--version, --help, `stress --cycles 200`);
+//    the installed CLI (--version, --help, `stress --cycles 200`, `demo`,
+//    whose page must reach PASS in Chromium);
 //  - TypeScript, strict, skipLibCheck false, lib ES2022 + ESNext.Disposable
 //    with @types/node, compiling and running the README's TypeScript example
 //    (`await using`);
@@ -14,7 +15,7 @@
 // The package is packed with --ignore-scripts: `npm test` has just built it,
 // and the `prepack` build is what a publish runs.
 
-import { execFile } from "node:child_process";
+import { execFile, spawn } from "node:child_process";
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -172,6 +173,39 @@ describe("the packed package", () => {
     expect(stdout).toMatch(/instances collected after forced GC\s+200\/200/);
     expect(stdout).toMatch(/^PASS \(seed \d+\)$/m);
   }, 300_000);
+
+  it("serves the demo from the installed package (`unloadable demo`), and the page reaches PASS in Chromium", async () => {
+    const bin = join(work, "js/node_modules/.bin/unloadable");
+    const child = spawn(bin, ["demo", "--port", "0", "--cycles", "40"], { cwd: join(work, "js"), env: childEnv, stdio: ["ignore", "pipe", "pipe"] });
+    try {
+      const url = await new Promise<string>((resolve, reject) => {
+        let out = "";
+        child.stdout.on("data", (chunk: Buffer) => {
+          out += chunk.toString();
+          const found = /open (http:\/\/127\.0\.0\.1:\d+\/\S+)/.exec(out);
+          if (found !== null) resolve(found[1]!);
+        });
+        child.once("exit", (code) => reject(new Error(`unloadable demo exited (${code}): ${out}`)));
+      });
+      const wasm = await fetch(new URL("/dist/build/unloadable.wasm", url));
+      expect(wasm.headers.get("content-type")).toBe("application/wasm");
+      expect((await fetch(new URL("/package.json", url))).status).toBe(404);
+      if (chromiumUnavailable !== undefined) return;
+      const browser = await launchChromium();
+      try {
+        const page = await browser.newPage();
+        await page.goto(url);
+        await page.waitForFunction(() => document.body.dataset["verdict"] !== undefined, null, { timeout: 60_000 });
+        const failed = await page.evaluate(() => (window as unknown as { demoResult: { checks: { name: string; pass: boolean; detail: string }[] } }).demoResult.checks.filter((c) => !c.pass));
+        expect(failed).toEqual([]);
+        expect(await page.textContent("#verdict")).toMatch(/^PASS — 40 runtimes/);
+      } finally {
+        await browser.close();
+      }
+    } finally {
+      child.kill("SIGTERM");
+    }
+  }, 120_000);
 
   it("compiles the README's TypeScript example (strict, skipLibCheck false, ES2022 + ESNext.Disposable, @types/node) and runs it", async () => {
     const dir = join(work, "ts-node");

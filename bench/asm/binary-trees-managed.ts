@@ -1,5 +1,5 @@
 // The AssemblyScript peer of binary-trees: the same program as the heap's
-// kernel (assembly/bench-heap.ts) and the plain-JS peer
+// kernel (bench/plugins/heap-kernels.ts) and the plain-JS peer
 // (bench/peers/binary-trees-js.ts), on AssemblyScript's own managed classes
 // under its default incremental runtime (ITCMS over TLSF, with the shadow
 // stack the compiler adds for it). It is its own module, built by
@@ -7,7 +7,7 @@
 // nothing of the unloadable core.
 //
 // Recursion is over the tree's depth (at most TREE_DEPTH_MAX frames), as in
-// the kernel: see Note [Recursion over tree depth] in assembly/bench-heap.ts.
+// the kernel: see Note [Recursion over tree depth] in bench/plugins/heap-kernels.ts.
 
 /** The Benchmarks Game's shallowest tree of the iteration phase. */
 const TREE_MIN_DEPTH: i32 = 4;

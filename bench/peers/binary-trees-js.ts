@@ -1,8 +1,8 @@
 // The plain-JS peer of binary-trees: the Benchmarks Game's program on JS
 // class instances, V8's generational GC underneath. The same algorithm, in
-// the same order, as the heap's kernel (assembly/bench-heap.ts) and the
+// the same order, as the heap's kernel (bench/plugins/heap-kernels.ts) and the
 // AssemblyScript peer (bench/asm/binary-trees-managed.ts); recursion is over
-// the tree's depth only (Note [Recursion over tree depth], bench-heap.ts).
+// the tree's depth only (Note [Recursion over tree depth], heap-kernels.ts).
 
 import { TREE_DEPTH_MAX, TREE_MIN_DEPTH } from "../binary-trees.js";
 

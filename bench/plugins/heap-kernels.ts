@@ -2,7 +2,8 @@
 // written against the public API (assembly/api.ts) and nothing else, so a
 // row times the heap as a plugin author's program drives it, and the API is
 // held to the speed of the core's own code. Built by scripts/build-plugins.mjs
-// into build/bench/heap-kernels.wasm; loaded by bench/rows/ and two tests.
+// into build/bench/heap-kernels.wasm; loaded through bench/kernels.ts by the
+// rows and the tests.
 //
 //   binaryTrees   the Benchmarks Game program on heap blocks {left, right}
 //   nurseryAlloc  n two-field blocks, garbage at once, the heap pointer held

@@ -286,7 +286,7 @@ async function preparePipeline(params: PayloadParams, ctx: RunContext): Promise<
 
 export const takePutRow = defineRow<Record<string, never>>({
   name: "mvar/take-put",
-  title: "take+put pairs that never block: inside the core vs the plain-JS Promise MVar's tryTake+tryPut",
+  title: "take+put pairs that never block: inside a plugin on the public API vs the plain-JS Promise MVar's tryTake+tryPut",
   unit: "take+put pair",
   method:
     `Ours: mvarTakePut, ${PAIRS} pairs per call inside a plugin on the public API (bench/plugins/mvar-kernels.ts) through ` +

@@ -51,19 +51,6 @@ export interface CoreExports {
   heap_alloc(size: number): number;
   heap_free(p: number): void;
 
-  // Benchmark kernels (assembly/bench.ts), used by bench/rows only.
-  bench_pool_churn(sizes: number, order: number, ptrs: number, n: number): number;
-  bench_heap_churn(sizes: number, order: number, ptrs: number, n: number): number;
-  // GC heap mutators (assembly/bench-heap.ts), used by bench/rows/heap.ts only.
-  bench_binary_trees(n: number, out: number): number;
-  bench_binary_trees_lines(n: number): number;
-  bench_nursery_alloc(n: number): number;
-  bench_bump_alloc(buffer: number, bytes: number, n: number): number;
-  bench_nursery_room(): number;
-  bench_survival_setup(slots: number, every: number): number;
-  bench_survival_until_collection(window: number): number;
-  bench_last_copied(): number;
-
   fault_set(mask: number): void;
   fault_get(): number;
   /** Test only: the n-th heap allocation from now answers "out of heap", once; 0 turns it off. */
@@ -151,7 +138,6 @@ export interface CoreExports {
   mvar_queue_entry(slot: number, k: number): number;
   test_mvar_force_value(slot: number, value: number): void;
   heap_is_remembered(p: number): number;
-  bench_mvar_take_put(slot: number, n: number): number;
   test_build_list(n: number): number;
   test_check_list(slot: number): number;
 

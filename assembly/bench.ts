@@ -21,7 +21,7 @@
 // ring's own bookkeeping and hide what is being measured.
 
 import { poolAlloc, poolFree } from "./pool";
-import { mvarTake, mvarPut } from "./mvar";
+import { mvarTake, mvarPut } from "./mvar/mvar";
 import { intValue, intOf } from "./heap/layout";
 
 /** Bytes per array element. */

@@ -9,7 +9,7 @@
  *  pointer (barrier.ts); the sanity checker must report the object. Test only. */
 @inline export const FAULT_BARRIER_SKIP_YOUNG: u32 = 1 << 1;
 
-/** A put pops its MVar's queue head without the write barrier (mvar.ts):
+/** A put pops its MVar's queue head without the write barrier (mvar/mvar.ts):
  *  GHC 8.10.2's bug; the sanity checker must report the MVar. Test only. */
 @inline export const FAULT_MVAR_POP_NO_BARRIER: u32 = 1 << 2;
 
@@ -41,3 +41,25 @@ let enabled: u32 = 0;
 export function faultsSet(mask: u32): void { enabled = mask; }
 export function faultsEnabled(): u32 { return enabled; }
 @inline export function faultOn(fault: u32): bool { return (enabled & fault) != 0; }
+
+// Note [Failing the n-th allocation]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// An operation that allocates several objects (a channel's MVars, a block
+// and its fields' boxes) must leave nothing behind when one of them fails
+// (Note [A channel made part-way is let go], src/threads/chan.ts). maxHeap
+// cannot make "the k-th allocation" fail: room comes back a collection
+// chunk at a time. So a test sets a countdown: the n-th heap allocation from
+// now (allocObject, every kind) answers 0, "out of heap", once, as if
+// maxHeap had refused it; the ones before and after succeed. 0 turns it off.
+
+/** Heap allocations left until the one that fails; 0: off. */
+let allocationsLeft: u32 = 0;
+
+export function faultFailAllocation(n: u32): void { allocationsLeft = n; }
+
+/** True for the allocation the countdown picked; See Note [Failing the n-th allocation]. */
+@inline export function allocationFails(): bool {
+  if (allocationsLeft == 0) return false;
+  allocationsLeft--;
+  return allocationsLeft == 0;
+}

@@ -6,8 +6,12 @@ import * as pool from "./pool";
 import * as lifecycle from "./lifecycle";
 import * as faults from "./faults";
 import * as failure from "./failure";
+import { ABI_VERSION } from "./abi";
 import * as bench from "./bench";
 import * as benchHeap from "./bench-heap";
+
+// ── the ABI's version: the host refuses a plugin built on another (abi.ts) ──
+export function abi_version(): u32 { return ABI_VERSION; }
 
 // ── lifecycle ──
 export function rt_init(): i32 { return lifecycle.init(); }
@@ -63,6 +67,8 @@ export function bench_last_copied(): u32 { return benchHeap.benchLastCopied(); }
 // ── fault injection (tests and the stress harness only) ──
 export function fault_set(mask: u32): void { faults.faultsSet(mask); }
 export function fault_get(): u32 { return faults.faultsEnabled(); }
+/** The n-th heap allocation from now fails as out of heap, once (0: off); Note [Failing the n-th allocation]. */
+export function fault_fail_allocation(n: u32): void { faults.faultFailAllocation(n); }
 
 // ── checker verdicts ──
 export function failure_check(): u32 { return failure.failureCheck(); }
@@ -111,11 +117,11 @@ export function heap_generation_of(p: usize): i32 { return heapOps.generationOf(
  * bit 2: woken threads to drain (mvar_woken_*); bit 3: the chaos countdown
  * fired and wants re-arming (mvar_chaos_set); bit 4: dead custom blocks to
  * finalise (custom_dead_*); bit 5: finalise/finaliseLast/weak functions due
- * (finalise_due_*). Computed in one place (mvar.ts, pollBits), since
+ * (finalise_due_*). Computed in one place (mvar/mailbox.ts, pollBits), since
  * every MVar operation also leaves it in its mailbox.
  */
 export function heap_poll(): u32 {
-  return mvar.pollBits();
+  return mvarMailbox.pollBits();
 }
 export function heap_nursery_size(): usize { return heapNursery.nurserySize(); }
 export function heap_nursery_used(): usize { return heapNursery.nurseryUsed(); }
@@ -153,11 +159,15 @@ export function sanity_check(): bool { return sanity.sanityCheck(); }
 export function test_build_list(n: u32): u32 { return heapOps.testBuildList(n); }
 export function test_check_list(slot: u32): f64 { return heapOps.testCheckList(slot); }
 
-// ── MVars and their blocked threads (mvar.ts) ──
+// ── MVars and their blocked threads (mvar/: mvar.ts, tso.ts, wake.ts, mailbox.ts, chaos.ts) ──
 // A blocking operation that has to wait returns TAKE_BLOCKED / PUT_BLOCKED;
 // each operation leaves the blocked thread's id, the poll bits and the wake
 // list (triples (id, state, value) of u32) in its mailbox (mvar_mailbox).
-import * as mvar from "./mvar";
+import * as mvar from "./mvar/mvar";
+import * as mvarTso from "./mvar/tso";
+import * as mvarWake from "./mvar/wake";
+import * as mvarMailbox from "./mvar/mailbox";
+import * as mvarChaos from "./mvar/chaos";
 
 export function mvar_new(value: u32): u32 { return mvar.mvarNew(value); }
 export function mvar_take(slot: u32): u32 { return mvar.mvarTake(slot); }
@@ -168,12 +178,12 @@ export function mvar_try_read(slot: u32): u32 { return mvar.mvarTryRead(slot); }
 export function mvar_try_put(slot: u32, v: u32): bool { return mvar.mvarTryPut(slot, v); }
 export function mvar_is_empty(slot: u32): bool { return mvar.mvarIsEmpty(slot); }
 export function mvar_cancel(id: u32): bool { return mvar.mvarCancel(id); }
-export function mvar_threads_blocked(): u32 { return mvar.threadsBlocked(); }
-export function mvar_woken_length(): u32 { return mvar.wakeListLength(); }
-export function mvar_woken_address(): usize { return mvar.wakeListAddress(); }
-/** The mailbox every operation leaves for the host: poll bits, blocked id, wake list (mvar.ts). */
-export function mvar_mailbox(): usize { return mvar.mailboxAddress(); }
-export function mvar_chaos_set(countdown: u32): void { mvar.chaosSet(countdown); }
+export function mvar_threads_blocked(): u32 { return mvarTso.threadsBlocked(); }
+export function mvar_woken_length(): u32 { return mvarWake.wakeListLength(); }
+export function mvar_woken_address(): usize { return mvarWake.wakeListAddress(); }
+/** The mailbox every operation leaves for the host: poll bits, blocked id, wake list (mvar/mailbox.ts). */
+export function mvar_mailbox(): usize { return mvarMailbox.mailboxAddress(); }
+export function mvar_chaos_set(countdown: u32): void { mvarChaos.chaosSet(countdown); }
 /** Tests: the k-th entry of an MVar's queue (0 when there is none), and whether an object is REMEMBERED. */
 export function mvar_queue_entry(slot: u32, k: u32): usize { return mvar.mvarQueueEntry(slot, k); }
 export function test_mvar_force_value(slot: u32, v: u32): void { mvar.testForceValue(slot, v); }
@@ -198,6 +208,14 @@ export function custom_dead_bytes(): usize { return heapCustom.customDeadBytes()
 export function custom_dead_clear(): void { heapCustom.customDeadClear(); }
 export function custom_finalise_all(): u32 { return heapCustom.customFinaliseAll(); }
 export function rt_unfinalised_customs(): u32 { return lifecycle.unfinalisedCustomsAtExit(); }
+// A plugin's own functions as finalisers (heap/mutator-finalisers.ts): an
+// index with bit 31 set; the host runs them through these calls.
+import * as mutatorFinalisers from "./heap/mutator-finalisers";
+export function custom_mutator_made(): u32 { return mutatorFinalisers.mutatorCustomsMade(); }
+export function finalise_mutator_registered(): u32 { return mutatorFinalisers.mutatorFunctionsRegistered(); }
+export function call_custom_finaliser(fn: u32, payload: f64): void { mutatorFinalisers.callCustomFinaliser(fn, payload); }
+export function call_finalise_function(fn: u32, slot: u32): void { mutatorFinalisers.callFinaliseFunction(fn, slot); }
+export function call_function(fn: u32): void { mutatorFinalisers.callFunction(fn); }
 
 // ── finalise / finaliseLast and weak pointers (heap/finalise.ts, heap/weak.ts) ──
 // Registrations and weaks name the host's function indices. Due functions

@@ -29,7 +29,7 @@
 //                ephemeronListCheck)
 //   mvar         every MVar's queue keeps Note [MVar queue invariant], and the
 //                blocked-thread table and wake list hold live objects
-//                (mvar.ts: mvarQueueCheck, mvarThreadsCheck)
+//                (mvar/check.ts: mvarQueueCheck, mvarThreadsCheck)
 //
 // Memory: two bitmaps, one bit per OBJECT_ALIGN bytes of linear memory, taken
 // from TLSF directly and freed before returning, so the checker does not
@@ -50,7 +50,7 @@ import { customLive, customAt } from "./heap/custom";
 import { weaksListed, weakAt, weakKey, weakValue, weakIsDead } from "./heap/weak";
 import { finaliseTable, finaliseFirstDue } from "./heap/finalise";
 import { vecLength, vecGet } from "./heap/vec";
-import { mvarQueueCheck, mvarThreadsCheck } from "./mvar";
+import { mvarQueueCheck, mvarThreadsCheck } from "./mvar/check";
 import { ephemeronFieldsCheck, ephemeronListCheck, ephemeronIsDead } from "./heap/ephemeron";
 import {
   infoOf, lengthOf, kindOfInfo, genOfInfo, isForwarded, kindIsDefined, kindName, sizeFor, fieldOf,
@@ -66,7 +66,7 @@ import {
 @inline export const CHECK_HEAP_HANDLES: u32 = CHECK_FIRST_HEAP + 5;
 @inline export const CHECK_HEAP_HOSTREFS: u32 = CHECK_FIRST_HEAP + 6;
 @inline export const CHECK_HEAP_COUNTERS: u32 = CHECK_FIRST_HEAP + 7;
-/** After CHECK_HEAP_MVAR (mvar.ts, + 8). */
+/** After CHECK_HEAP_MVAR (mvar/check.ts, + 8). */
 @inline export const CHECK_HEAP_CUSTOMS: u32 = CHECK_FIRST_HEAP + 9;
 @inline export const CHECK_HEAP_WEAKS: u32 = CHECK_FIRST_HEAP + 10;
 @inline export const CHECK_HEAP_FINALISERS: u32 = CHECK_FIRST_HEAP + 11;

@@ -60,6 +60,13 @@ export interface TaskSpec {
    * these, not from the runner's wall-clock samples of fn.
    */
   readonly durations?: () => readonly number[];
+  /**
+   * Other figures the task measured besides its timed operations, reported
+   * as they are (named with their unit: `…Ns` in ns, `…Share` a fraction,
+   * else a count), e.g. a pause row's majors and its share of run time in
+   * collection. Read once, after sampling.
+   */
+  readonly extras?: () => Readonly<Record<string, number>>;
 }
 
 /** The tasks of one grid point, ready to run. */
@@ -71,10 +78,15 @@ export interface Case {
   readonly teardown?: () => unknown;
 }
 
-/** ours median / the named peer's median must be at most maxRatio. */
+/**
+ * ours median / the named peer's median must be at most maxRatio, at the grid
+ * points whose parameters include every entry of `where` (default: all of
+ * them; the peer must run at each of those points).
+ */
 export interface PeerTarget {
   readonly peer: string;
   readonly maxRatio: number;
+  readonly where?: Params;
 }
 
 /**
@@ -144,4 +156,38 @@ export function gridPoints(grid: Grid<Params>): Params[] {
 export function paramsLabel(params: Params): string {
   const parts = Object.entries(params).map(([axis, value]) => `${axis}=${value}`);
   return parts.length === 0 ? "-" : parts.join(" ");
+}
+
+const AsyncFunction = (async () => {}).constructor;
+
+/**
+ * `task` with a verify that every call the runner made ran fn to its end
+ * (and then the task's own verify, if it has one): for a task whose work is
+ * checked inside fn, or whose only evidence of work is that fn finished. A
+ * run whose fn was skipped or cut short fails it (test/bench-verify.test.ts).
+ * fn stays async when it was.
+ */
+export function verifyCompletions(row: string, task: TaskSpec): TaskSpec {
+  let completed = 0;
+  const fn = task.fn;
+  const own = task.verify;
+  const counted = fn instanceof AsyncFunction
+    ? async () => {
+      const result = await fn();
+      completed++;
+      return result;
+    }
+    : () => {
+      const result = fn();
+      completed++;
+      return result;
+    };
+  return {
+    ...task,
+    fn: counted,
+    verify: (calls) => {
+      if (calls === 0 || completed !== calls) throw new Error(`bench ${row} (${task.name}): ${completed} calls ran to the end of ${calls} made`);
+      own?.(calls);
+    },
+  };
 }

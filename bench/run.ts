@@ -1,10 +1,11 @@
 // `npm run bench`: the command line of runBench (bench/runner.ts).
 //
-//   node --expose-gc dist/bench/run.js [--quick] [--filter NAME]… [--time MS]
-//                                       [--rounds N] [--seed N] [--json FILE]
+//   node --expose-gc dist/bench/run.js [--processes N] [--quick] [--filter NAME]…
+//                                       [--time MS] [--rounds N] [--seed N] [--json FILE]
 
 import { parseArgs } from "node:util";
 import { ArgumentError } from "../src/core/errors.js";
+import { runBenchProcesses } from "./processes.js";
 import { runBench } from "./runner.js";
 
 const USAGE = `usage: node --expose-gc dist/bench/run.js [options]
@@ -13,12 +14,17 @@ Runs every benchmark row side by side with its peers, prints a table per row
 with the ratio and its target, and writes the figures as JSON.
 
 options:
+  --processes N    run each row in N fresh processes (N ≥ 2; publish from ≥ 10) and
+                   report per case the median of the per-process paired ratios with a
+                   bootstrap 95 % interval, the load average and each side's CPU time;
+                   a target is met when the interval's upper end is under it
   --quick          a short smoke run of every row (tiny batches, ~30 ms per task)
   --filter NAME    only rows whose name contains NAME (repeatable, or NAME,NAME)
   --time MS        measured time per task per case, in ms (default 2000; quick 30)
   --rounds N       interleaved slices per task (default 10; quick 2)
   --seed N         seed for the rows' random inputs (default 24301)
   --json FILE      where to write the results (default bench-results.json)
+  --row NAME       only the row of exactly this name (what a --processes child runs)
   --help           this text`;
 
 function wholeNumber(flag: string, text: string | undefined): number | undefined {
@@ -34,6 +40,8 @@ async function main(argv: readonly string[]): Promise<number> {
       args: [...argv],
       options: {
         quick: { type: "boolean" },
+        processes: { type: "string" },
+        row: { type: "string" },
         filter: { type: "string", multiple: true },
         time: { type: "string" },
         rounds: { type: "string" },
@@ -53,14 +61,21 @@ async function main(argv: readonly string[]): Promise<number> {
     return 0;
   }
   try {
-    await runBench({
+    const common = {
       quick: values.quick ?? false,
       filter: (values.filter ?? []).flatMap((f) => f.split(",")).filter((f) => f.length > 0),
       ...(values.time === undefined ? {} : { timeMs: wholeNumber("--time", values.time) }),
       ...(values.rounds === undefined ? {} : { rounds: wholeNumber("--rounds", values.rounds) }),
       ...(values.seed === undefined ? {} : { seed: wholeNumber("--seed", values.seed) }),
       ...(values.json === undefined ? {} : { json: values.json }),
-    });
+    };
+    const processes = wholeNumber("--processes", values.processes);
+    if (processes !== undefined && processes > 1) {
+      if (values.row !== undefined) throw new ArgumentError("--row is for a child of a --processes run; use --filter");
+      await runBenchProcesses({ processes, ...common });
+      return 0;
+    }
+    await runBench({ ...(values.row === undefined ? {} : { row: values.row }), ...common });
     return 0;
   } catch (error) {
     if (error instanceof ArgumentError) {

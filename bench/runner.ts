@@ -7,7 +7,7 @@ import { cpus, totalmem } from "node:os";
 import { resolve } from "node:path";
 import { ArgumentError } from "../src/core/errors.js";
 import { describe, refuseUnknownKeys } from "../src/core/options.js";
-import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row } from "./row.js";
+import { gridPoints, isBoundTarget, paramsLabel, type BoundTarget, type Params, type PeerTarget, type Row, type Target } from "./row.js";
 import { rows as registeredRows } from "./rows/index.js";
 import { sampleSideBySide, type SampleOptions, type TaskFigures } from "./sample.js";
 import { caseLines, rowFooter, rowHeader, summaryLines } from "./table.js";
@@ -17,6 +17,8 @@ export interface BenchOptions {
   readonly json?: string;
   /** Run only rows whose name contains one of these; default every row. */
   readonly filter?: readonly string[];
+  /** Run only the row of exactly this name (a child of a multi-process run, bench/processes.ts). */
+  readonly row?: string;
   /** A short smoke run of every row: tiny batches, short times. */
   readonly quick?: boolean;
   /** Measured time per task per case (ms); default 2000, or 30 with `quick`. */
@@ -98,11 +100,12 @@ const QUICK = { timeMs: 30, rounds: 2, warmupMs: 5 } as const;
 /** Fewest samples per slice, so even a slow task yields a median and a p99. */
 const MIN_SAMPLES_PER_SLICE = 3;
 
-const knownOptions = new Set(["json", "filter", "quick", "timeMs", "rounds", "seed", "log"]);
+const knownOptions = new Set(["json", "filter", "row", "quick", "timeMs", "rounds", "seed", "log"]);
 
 interface Resolved {
   readonly json: string;
   readonly filter: readonly string[];
+  readonly row: string | undefined;
   readonly quick: boolean;
   readonly seed: number;
   readonly log: (line: string) => void;
@@ -124,6 +127,10 @@ function resolveBenchOptions(options: unknown): Resolved {
   if (!Array.isArray(filter) || filter.some((f) => typeof f !== "string" || f.length === 0)) {
     throw new ArgumentError(`runBench: filter must be an array of non-empty row-name substrings, got ${describe(filter)}`);
   }
+  const row = given.row;
+  if (row !== undefined && (typeof row !== "string" || !registeredRows.some((r) => r.name === row))) {
+    throw new ArgumentError(`runBench: row must be the name of a row (${registeredRows.map((r) => r.name).join(", ")}), got ${describe(row)}`);
+  }
   const timeMs = given.timeMs ?? defaults.timeMs;
   if (typeof timeMs !== "number" || !Number.isFinite(timeMs) || timeMs <= 0) {
     throw new ArgumentError(`runBench: timeMs must be a positive number of milliseconds, got ${describe(timeMs)}`);
@@ -144,6 +151,7 @@ function resolveBenchOptions(options: unknown): Resolved {
   return {
     json: resolve(json),
     filter: filter as string[],
+    row: row as string | undefined,
     quick,
     seed,
     log: log as (line: string) => void,
@@ -151,7 +159,7 @@ function resolveBenchOptions(options: unknown): Resolved {
   };
 }
 
-function selectRows(filter: readonly string[]): readonly Row[] {
+export function selectRows(filter: readonly string[]): readonly Row[] {
   if (filter.length === 0) return registeredRows;
   const picked = registeredRows.filter((row) => filter.some((f) => row.name.includes(f)));
   if (picked.length === 0) {
@@ -160,13 +168,19 @@ function selectRows(filter: readonly string[]): readonly Row[] {
   return picked;
 }
 
-function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
-  const targets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t));
+/** The row's peer targets that apply at a grid point, each naming a peer that runs there. */
+export function peerTargetsAt(row: Row, params: Params, peers: readonly { readonly name: string }[]): PeerTarget[] {
+  const targets = row.targets.filter((t): t is PeerTarget => !isBoundTarget(t) && targetApplies(t, params));
   for (const target of targets) {
     if (!peers.some((p) => p.name === target.peer)) {
       throw new Error(`bench ${row.name}: its target names peer '${target.peer}', but its peers are ${peers.map((p) => `'${p.name}'`).join(", ") || "none"}`);
     }
   }
+  return targets;
+}
+
+function compare(row: Row, params: Params, ours: TaskFigures, peers: readonly TaskFigures[]): Comparison[] {
+  const targets = peerTargetsAt(row, params, peers);
   return peers.map((peer) => {
     const ratio = ours.medianNs / peer.medianNs;
     const target = targets.find((t) => t.peer === peer.name);
@@ -174,15 +188,15 @@ function compare(row: Row, ours: TaskFigures, peers: readonly TaskFigures[]): Co
   });
 }
 
-/** Whether a bound target applies at a grid point: every entry of its `where` matches. */
-export function boundApplies(target: BoundTarget, params: Params): boolean {
+/** Whether a target applies at a grid point: every entry of its `where` matches. */
+export function targetApplies(target: Target, params: Params): boolean {
   return Object.entries(target.where ?? {}).every(([axis, value]) => params[axis] === value);
 }
 
 function checkBounds(row: Row, params: Params, ours: TaskFigures): BoundCheck[] {
   const checks: BoundCheck[] = [];
   for (const target of row.targets) {
-    if (!isBoundTarget(target) || !boundApplies(target, params)) continue;
+    if (!isBoundTarget(target) || !targetApplies(target, params)) continue;
     const valueNs = target.figure === "median" ? ours.medianNs : ours.p99Ns;
     checks.push({ figure: target.figure, valueNs, maxNs: target.maxNs, met: valueNs <= target.maxNs });
   }
@@ -221,7 +235,7 @@ async function runRow(row: Row, options: Resolved): Promise<RowReport> {
       label: paramsLabel(params),
       ours,
       peers,
-      comparisons: compare(row, ours, peers),
+      comparisons: compare(row, params, ours, peers),
       bounds: checkBounds(row, params, ours),
     };
     for (const line of caseLines(report, labelWidth)) options.log(line);
@@ -231,6 +245,20 @@ async function runRow(row: Row, options: Resolved): Promise<RowReport> {
   return { name: row.name, title: row.title, unit: row.unit, method: row.method, cases };
 }
 
+/** The machine a report was measured on. */
+export function machineInfo(): BenchReport["machine"] {
+  const cpuList = cpus();
+  return {
+    node: process.version,
+    v8: process.versions.v8,
+    platform: process.platform,
+    arch: process.arch,
+    cpus: cpuList.length,
+    cpuModel: cpuList[0]?.model ?? "unknown",
+    totalMemBytes: totalmem(),
+  };
+}
+
 /**
  * Runs the benchmark rows side by side with their peers, prints a table per
  * row and a summary of the targets, and writes the JSON report. Targets are
@@ -238,22 +266,13 @@ async function runRow(row: Row, options: Resolved): Promise<RowReport> {
  */
 export async function runBench(options: BenchOptions = {}): Promise<BenchReport> {
   const resolved = resolveBenchOptions(options);
-  const selected = selectRows(resolved.filter);
+  const selected = resolved.row === undefined ? selectRows(resolved.filter) : registeredRows.filter((r) => r.name === resolved.row);
   const rowReports: RowReport[] = [];
   for (const row of selected) rowReports.push(await runRow(row, resolved));
-  const cpuList = cpus();
   const report: BenchReport = {
     schema: 1,
     date: new Date().toISOString(),
-    machine: {
-      node: process.version,
-      v8: process.versions.v8,
-      platform: process.platform,
-      arch: process.arch,
-      cpus: cpuList.length,
-      cpuModel: cpuList[0]?.model ?? "unknown",
-      totalMemBytes: totalmem(),
-    },
+    machine: machineInfo(),
     options: {
       quick: resolved.quick,
       timeMs: resolved.sampling.timeMs,

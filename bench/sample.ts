@@ -27,6 +27,7 @@
 import { Bench } from "tinybench";
 import { ArgumentError } from "../src/core/errors.js";
 import type { TaskSpec } from "./row.js";
+import { quantileSorted } from "./stats.js";
 
 export interface SampleOptions {
   /** Measured time per task, all slices together (ms). */
@@ -55,6 +56,16 @@ export interface TaskFigures {
   readonly meanNs: number;
   readonly minNs: number;
   readonly maxNs: number;
+  /**
+   * Process CPU time (user + system, process.cpuUsage) spent in the task's
+   * slices per operation, warm-up included, the forced gc() and beforeEach
+   * excluded: beside the wall-clock median, it shows whether a slow figure
+   * was work or waiting (preemption by other processes). V8's helper threads
+   * (concurrent marking, background compilation) count too.
+   */
+  readonly cpuNsPerOp: number;
+  /** TaskSpec.extras, when the task has them. */
+  readonly extras?: Readonly<Record<string, number>>;
 }
 
 const NS_PER_MS = 1e6;
@@ -65,6 +76,21 @@ let sink: unknown;
 /** The last value a task returned (never read for the figures; it is kept). */
 export function lastKept(): unknown {
   return sink;
+}
+
+/** CPU time (µs) spent in forced collections and beforeEach hooks, subtracted from a slice's. */
+let untimedCpuUs = 0;
+
+function cpuUs(): number {
+  const { user, system } = process.cpuUsage();
+  return user + system;
+}
+
+/** collectGarbage as a slice's set-up, its CPU time kept off the task's. */
+function untimedCollect(): void {
+  const start = cpuUs();
+  collectGarbage();
+  untimedCpuUs += cpuUs() - start;
 }
 
 function collectGarbage(): void {
@@ -112,6 +138,7 @@ function instrument(task: TaskSpec, count: () => void): () => unknown {
 export async function sampleSideBySide(tasks: readonly TaskSpec[], options: SampleOptions): Promise<TaskFigures[]> {
   const calls = tasks.map(() => 0);
   const samples = tasks.map((): number[] => []);
+  const cpu = tasks.map(() => 0);
   const fns = tasks.map((task, i) => instrument(task, () => { calls[i]!++; }));
   const sliceMs = options.timeMs / options.rounds;
   for (let round = 0; round < options.rounds; round++) {
@@ -125,7 +152,7 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
         warmupTime: options.warmupMs,
         warmupIterations: 1,
         throws: true,
-        setup: collectGarbage, // See Note [Garbage stays with its maker]
+        setup: untimedCollect, // See Note [Garbage stays with its maker]
       });
       probing = true;
       try {
@@ -133,7 +160,10 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
       } finally {
         probing = false;
       }
+      untimedCpuUs = 0;
+      const cpuStart = cpuUs();
       const [measured] = await bench.run();
+      cpu[i]! += cpuUs() - cpuStart - untimedCpuUs;
       const result = measured?.result;
       if (result === undefined || result.error !== undefined) {
         throw result?.error ?? new Error(`bench: task '${task.name}' produced no result`);
@@ -144,14 +174,18 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
   collectGarbage();
   return tasks.map((task, i) => {
     task.verify?.(calls[i]!);
-    return figures(task, task.durations === undefined ? samples[i]! : ownDurations(task, task.durations), calls[i]!);
+    const cpuNsPerOp = (cpu[i]! * 1e3) / Math.max(1, calls[i]! * task.ops);
+    return figures(task, task.durations === undefined ? samples[i]! : ownDurations(task, task.durations), calls[i]!, cpuNsPerOp);
   });
 }
 
 /** A task's beforeEach, refusing a promise (tinybench would await it inside the timing loop). */
 function untimed(task: TaskSpec, before: () => void): () => void {
   return () => {
-    if (isThenable(before() as unknown)) {
+    const start = cpuUs();
+    const result = before() as unknown;
+    untimedCpuUs += cpuUs() - start;
+    if (isThenable(result)) {
       throw new ArgumentError(`bench: task '${task.name}' returned a promise from beforeEach; it must be synchronous`);
     }
   };
@@ -166,7 +200,7 @@ function ownDurations(task: TaskSpec, durations: () => readonly number[]): numbe
   return recorded;
 }
 
-function figures(task: TaskSpec, samples: number[], calls: number): TaskFigures {
+function figures(task: TaskSpec, samples: number[], calls: number, cpuNsPerOp: number): TaskFigures {
   if (samples.length === 0) throw new Error(`bench: task '${task.name}' produced no samples`);
   const sorted = samples.slice().sort((a, b) => a - b);
   let total = 0;
@@ -177,18 +211,12 @@ function figures(task: TaskSpec, samples: number[], calls: number): TaskFigures 
     samples: sorted.length,
     timedBy: task.durations === undefined ? "runner" : "task",
     calls,
-    medianNs: quantile(sorted, 0.5),
-    p99Ns: quantile(sorted, 0.99),
+    medianNs: quantileSorted(sorted, 0.5),
+    p99Ns: quantileSorted(sorted, 0.99),
     meanNs: total / sorted.length,
     minNs: sorted[0]!,
     maxNs: sorted[sorted.length - 1]!,
+    cpuNsPerOp,
+    ...(task.extras === undefined ? {} : { extras: task.extras() }),
   };
-}
-
-/** The q-quantile of sorted samples, interpolating between neighbours. */
-export function quantile(sorted: readonly number[], q: number): number {
-  const at = (sorted.length - 1) * q;
-  const below = Math.floor(at);
-  const above = Math.min(below + 1, sorted.length - 1);
-  return sorted[below]! + (at - below) * (sorted[above]! - sorted[below]!);
 }

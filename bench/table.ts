@@ -33,13 +33,13 @@ export function rowHeader(row: Row, labelWidth: number): string[] {
   return [
     "",
     `${row.name}: ${row.title}`,
-    `  figures per ${row.unit}; ratio = ours median / peer median`,
+    `  figures per ${row.unit} (cpu: process CPU time per ${row.unit}); ratio = ours median / peer median, one process: npm run bench -- --processes N for intervals`,
     `  ${cell("case", labelWidth, false)}  ${cell("task", TASK_WIDTH, false)}${cell("median", FIGURE_WIDTH)}${cell("p99", FIGURE_WIDTH)}${cell("ratio", RATIO_WIDTH)}  target`,
   ];
 }
 
 function figureCells(f: TaskFigures): string {
-  return `${cell(formatDuration(f.medianNs), FIGURE_WIDTH)}${cell(formatDuration(f.p99Ns), FIGURE_WIDTH)}`;
+  return `${cell(formatDuration(f.medianNs), FIGURE_WIDTH)}${cell(formatDuration(f.p99Ns), FIGURE_WIDTH)}${cell(formatDuration(f.cpuNsPerOp), FIGURE_WIDTH)}`;
 }
 
 /** `p99 ≤ 1.00 ms met`: ours' bound targets at this grid point. */
@@ -50,6 +50,7 @@ function boundText(report: CaseReport): string {
 export function caseLines(report: CaseReport, labelWidth: number): string[] {
   const bounds = report.bounds.length === 0 ? "" : `${cell("", RATIO_WIDTH)}  ${boundText(report)}`;
   const lines = [`  ${cell(report.label, labelWidth, false)}  ${cell(`${report.ours.name} (ours)`, TASK_WIDTH, false)}${figureCells(report.ours)}${bounds}`];
+  if (report.ours.extras !== undefined) lines.push(`  ${cell("", labelWidth, false)}    ${extrasText(report.ours.extras)}`);
   for (const peer of report.peers) {
     const comparison = report.comparisons.find((c) => c.peer === peer.name)!;
     const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;
@@ -58,8 +59,17 @@ export function caseLines(report: CaseReport, labelWidth: number): string[] {
   return lines;
 }
 
+/** `majors=19 majorP99Ns=2.20 ms gcShare=36.0 %`: a task's extras, each in its unit (TaskSpec.extras). */
+export function extrasText(extras: Readonly<Record<string, number>>): string {
+  return Object.entries(extras).map(([key, value]) => {
+    if (key.endsWith("Ns")) return `${key}=${formatDuration(value)}`;
+    if (key.endsWith("Share")) return `${key}=${(100 * value).toFixed(1)} %`;
+    return `${key}=${Number.isInteger(value) ? value : value.toPrecision(3)}`;
+  }).join(" ");
+}
+
 export function rowFooter(row: Row): string[] {
-  return wrap(`method: ${row.method}`, TEXT_WIDTH).map((line) => `  ${line}`);
+  return wrapText(`method: ${row.method}`).map((line) => `  ${line}`);
 }
 
 /** Every target, met or missed, with the worst case's ratio. */
@@ -81,7 +91,8 @@ export function summaryLines(report: BenchReport): string[] {
   return lines;
 }
 
-function wrap(text: string, width: number): string[] {
+/** `text` in lines of at most `width` characters, continuation lines indented. */
+export function wrapText(text: string, width = TEXT_WIDTH): string[] {
   const lines: string[] = [];
   let line = "";
   for (const word of text.split(/\s+/)) {

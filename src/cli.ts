@@ -52,7 +52,7 @@
 // mapped and still shows.
 
 import { spawn } from "node:child_process";
-import { writeFileSync } from "node:fs";
+import { readFileSync, writeFileSync } from "node:fs";
 import { constants as osConstants } from "node:os";
 import { Command, CommanderError, InvalidArgumentError, Option } from "commander";
 import { ArgumentError, UnloadableError } from "./core/errors.js";
@@ -64,6 +64,8 @@ import { renderReport } from "./stress/plot.js";
 import { progressDisplay } from "./stress/progress.js";
 import { formatSummary } from "./stress/summary.js";
 import { ALL_WORKLOADS, allWorkloads, workloadChoices, workloadsNamed } from "./stress/registry.js";
+import { packageInfo } from "./demo/package-root.js";
+import { DEMO_PORT, startDemoServer } from "./demo/server.js";
 
 const EXIT_FAIL = 1;
 const EXIT_USAGE = 2;
@@ -91,6 +93,9 @@ interface StressCliOptions {
   json?: string;
   report?: string;
   progress: boolean;
+  module?: string;
+  entry?: string;
+  args?: number[];
 }
 
 function wholeNumber(min: number) {
@@ -117,6 +122,22 @@ function seedArgument(text: string): number {
   const n = Number(text);
   if (!/^\s*\d+\s*$/.test(text) || !isSeed(n)) throw new InvalidArgumentError(`expected a seed from 0 to ${MAX_SEED}, got '${text}'`);
   return n;
+}
+
+function numberList(text: string): number[] {
+  const items = text.split(",").map((t) => t.trim());
+  const numbers = items.map(Number);
+  if (items.some((t) => t === "") || numbers.some((n) => !Number.isFinite(n))) throw new InvalidArgumentError(`expected numbers separated by commas, got '${text}'`);
+  return numbers;
+}
+
+/** The --module file's bytes, read once for the whole run (every cycle compiles nothing). */
+function readModule(path: string): Uint8Array {
+  try {
+    return readFileSync(path);
+  } catch (thrown) {
+    throw new ArgumentError(`stress: cannot read --module ${path}: ${(thrown as Error).message}`);
+  }
 }
 
 function faultArgument(text: string, previous: FaultName[]): FaultName[] {
@@ -189,12 +210,14 @@ function writeOutputs(result: StressResult, options: StressCliOptions): void {
   }
 }
 
-async function runOnce(options: StressCliOptions, seed: number, label: string): Promise<StressResult> {
+async function runOnce(options: StressCliOptions, seed: number, label: string, module: Uint8Array | undefined): Promise<StressResult> {
   const display = options.progress ? progressDisplay(process.stderr, label) : undefined;
   const stressOptions: StressOptions = {
     cycles: options.cycles,
     seconds: options.seconds,
-    workload: options.workload,
+    ...(module === undefined
+      ? { workload: options.workload }
+      : { module, modulePath: options.module!, ...(options.entry === undefined ? {} : { entry: options.entry }), entryArgs: options.args ?? [] }),
     seed,
     inject: options.inject,
     mode: options.mode,
@@ -218,8 +241,10 @@ async function runOnce(options: StressCliOptions, seed: number, label: string): 
 async function stressCommand(options: StressCliOptions): Promise<number> {
   if (typeof (globalThis as { gc?: unknown }).gc !== "function") return reexecWithGc();
   const firstSeed = options.seed ?? freshSeed();
+  if (options.entry !== undefined && options.module === undefined) throw new ArgumentError("stress: --entry names an export of a plugin; give the plugin with --module FILE.wasm");
+  const module = options.module === undefined ? undefined : readModule(options.module);
   if (!options.untilFailure) {
-    const result = await runOnce(options, firstSeed, "stress");
+    const result = await runOnce(options, firstSeed, "stress", module);
     process.stdout.write(formatSummary(result) + "\n");
     writeOutputs(result, options);
     return result.verdict === "PASS" ? 0 : EXIT_FAIL;
@@ -229,7 +254,7 @@ async function stressCommand(options: StressCliOptions): Promise<number> {
   const seeds = new Random(firstSeed);
   let seed = firstSeed;
   for (let run = 1; options.maxRuns === undefined || run <= options.maxRuns; run++) {
-    const result = await runOnce(options, seed, `run ${run}`);
+    const result = await runOnce(options, seed, `run ${run}`, module);
     if (result.verdict === "FAIL") {
       process.stdout.write(`run ${run}: FAIL with seed ${seed}\n\n${formatSummary(result)}\n`);
       writeOutputs(result, options);
@@ -245,6 +270,7 @@ async function stressCommand(options: StressCliOptions): Promise<number> {
 function buildProgram(): Command {
   const program = new Command("unloadable")
     .description("A managed WebAssembly runtime core that loads and unloads without leaking.")
+    .version(packageInfo().version, "-V, --version", "print the version of unloadable")
     .exitOverride()
     .showHelpAfterError("(run with --help for every option)");
 
@@ -260,6 +286,9 @@ function buildProgram(): Command {
     .addOption(new Option("-n, --cycles <n>", "cycles to run (instances loaded and unloaded)").argParser(wholeNumber(1)).default(STRESS_DEFAULTS.cycles))
     .addOption(new Option("-s, --seconds <s>", "stop after this many seconds if cycles remain (0: no time limit)").argParser(realNumber(0, Number.MAX_SAFE_INTEGER)).default(STRESS_DEFAULTS.seconds))
     .addOption(new Option("-w, --workload <name>", `work done in each cycle: ${workloadChoices().join(", ")}, or a comma-separated list run in turn`).argParser(workloadArgument).default(STRESS_DEFAULTS.workload))
+    .addOption(new Option("--module <file>", "stress a plugin (a .wasm built on the core, docs/plugins.md) instead of the workloads; any other wasm module runs bare, with the checks that apply"))
+    .addOption(new Option("--entry <name>", "with --module: the export each cycle calls"))
+    .addOption(new Option("--args <list>", "with --module: the entry's arguments, numbers separated by commas").argParser(numberList))
     .addOption(new Option("--seed <n>", `seed of the run, 0 to ${MAX_SEED} (default: a fresh one, printed)`).argParser(seedArgument))
     .addOption(new Option("--inject <fault>", `inject a fault to prove the checks catch it (repeatable): ${faultNames.join(", ")}`).argParser(faultArgument).default([]))
     .addOption(new Option("--mode <kind>", "cycle kinds: mixed (fresh cycles, every --restart-every-th a restart series), fresh, or restart").choices(cycleModes).default(STRESS_DEFAULTS.mode))
@@ -276,9 +305,26 @@ function buildProgram(): Command {
     .addOption(new Option("--json <file>", "write the full result (options, seed, checks, samples, fits) as JSON"))
     .addOption(new Option("--report <file>", "write a plot of memory against cycles with the fitted lines: .svg, or .html with the table"))
     .addOption(new Option("--no-progress", "no progress bar or progress lines"))
-    .addHelpText("after", `\nWorkloads:\n${workloadHelp()}\n\nFaults (see docs/faults.md):\n  pool-leak      one 64 KiB block per init escapes the allocator ring\n  instance-leak  the host keeps every instance it creates\n  barrier-skip   the write barrier forgets old-to-young stores (caught by the heap workload)\n  mvar-pop       a put pops its MVar's queue head without the barrier, GHC 8.10.2's bug (caught by pipeline)\n\nExamples:\n  unloadable stress                          default run (about ${STRESS_DEFAULTS.cycles} cycles, at most ${STRESS_DEFAULTS.seconds} s)\n  unloadable stress --cycles 500 --seed 42   a short, reproducible run\n  unloadable stress --inject pool-leak       must FAIL: proves the pool check works\n  unloadable stress --report memory.html     plot memory against cycles`)
+    .addHelpText("after", `\nWorkloads:\n${workloadHelp()}\n\nFaults (see docs/faults.md):\n  pool-leak      one 64 KiB block per init escapes the allocator ring\n  instance-leak  the host keeps every instance it creates\n  barrier-skip   the write barrier forgets old-to-young stores (caught by the heap workload)\n  mvar-pop       a put pops its MVar's queue head without the barrier, GHC 8.10.2's bug (caught by pipeline)\n\nExamples:\n  unloadable stress                          default run (about ${STRESS_DEFAULTS.cycles} cycles, at most ${STRESS_DEFAULTS.seconds} s)\n  unloadable stress --cycles 500 --seed 42   a short, reproducible run\n  unloadable stress --inject pool-leak       must FAIL: proves the pool check works\n  unloadable stress --module p.wasm --entry run --args 1000\n                                             prove a plugin gives its memory back\n  unloadable stress --report memory.html     plot memory against cycles`)
     .action(async (options: StressCliOptions) => {
       process.exitCode = await stressCommand(options);
+    });
+
+  program
+    .command("demo")
+    .description(
+      "Serve the browser demo on 127.0.0.1: a page that runs load/unload cycles of the runtime in your browser, " +
+        "draws memory against cycles and ends in PASS or FAIL (examples/browser/, docs/browser.md). Runs until interrupted.",
+    )
+    .addOption(new Option("-p, --port <n>", "port to listen on (0: any free port)").argParser(wholeNumber(0)).default(DEMO_PORT))
+    .addOption(new Option("-n, --cycles <n>", "cycles the page runs").argParser(wholeNumber(10)).default(1000))
+    .action(async (options: { port: number; cycles: number }) => {
+      const server = await startDemoServer({ port: options.port });
+      process.stdout.write(`unloadable demo: open ${server.pageUrl}?cycles=${options.cycles}\n(serving the package's page, library and core on 127.0.0.1 only; Ctrl-C to stop)\n`);
+      await new Promise<void>((resolve) => {
+        for (const signal of ["SIGINT", "SIGTERM"] as const) process.once(signal, () => resolve());
+      });
+      await server.close();
     });
   return program;
 }

@@ -18,12 +18,14 @@ export type { ChannelRuntime } from "./threads/chan.js";
 export type { BlockingOptions } from "./threads/threads.js";
 export type { RuntimeState } from "./runtime.js";
 export type { RuntimeOptions, HeapFaults } from "./core/options.js";
+export type { PluginSource, PluginImports, PluginView } from "./core/plugin.js";
 export type { PoolStats, RuntimeStats, ShutdownReport, HeapStats, GenerationStats, PauseStats } from "./core/report.js";
 export {
   UnloadableError,
   ArgumentError,
   ShutdownError,
   CoreTrapError,
+  CoreLoadError,
   LifecycleError,
   SanityError,
   LeakError,
@@ -36,6 +38,7 @@ export {
   LibraryError,
   ShutdownCheckError,
   BlockedIndefinitelyError,
+  PluginError,
   ChannelClosedError,
 } from "./core/errors.js";
 export type { SanityDetail, StaleReason } from "./core/errors.js";

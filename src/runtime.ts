@@ -1,14 +1,17 @@
 // Runtime: one instance of the core, from start to shutdown.
 
 import { CoreFault, type CoreExports } from "./core/exports.js";
-import { instantiateCore } from "./core/load.js";
-import { liftString, trapFrom } from "./core/trap.js";
-import { ArgumentError, CoreTrapError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, UnloadableError } from "./core/errors.js";
+import { instantiateModule, loadCore } from "./core/load.js";
+import { instantiatePlugin, pluginFunction, pluginModule, type PluginInstance, type PluginView } from "./core/plugin.js";
+import { CoreAbort, liftString, trapFrom } from "./core/trap.js";
+import { ArgumentError, CoreTrapError, PluginError, FinaliserCallError, LeakError, LifecycleError, ShutdownError, type UnloadableError } from "./core/errors.js";
 import { hostFaultOn } from "./core/faults.js";
-import { describe, refuseUnknownKeys, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
-import type { PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
+import { isInstance, snapshotOptions } from "./core/user.js";
+import { describe, resolveOptions, type ResolvedOptions, type RuntimeOptions } from "./core/options.js";
+import type { FinaliserStats, PoolStats, RuntimeStats, ShutdownReport } from "./core/report.js";
 import { Block, newBlock } from "./heap/block.js";
-import { HeapContext, registerHeapOwner, type Handle, type HandleMakers } from "./heap/handles.js";
+import { handleSlot, HeapContext, isHandle, registerHeapOwner, type Handle, type HandleMakers } from "./heap/handles.js";
+import { adopt } from "./heap/values.js";
 import { afterAllocation } from "./heap/poll.js";
 import { readHeapStats } from "./heap/stats.js";
 import { sanityErrorFrom } from "./heap/sanity.js";
@@ -46,6 +49,8 @@ export class Runtime {
   /** Distinguishes runtimes, so a handle from another one can be refused. */
   readonly id: number;
   #core: CoreExports | undefined;
+  /** The plugin's instance, when the runtime runs one (option `module`). */
+  #plugin: PluginInstance | undefined;
   #options: ResolvedOptions;
   #state: RuntimeState = "running";
   #trap: string | undefined;
@@ -72,13 +77,23 @@ export class Runtime {
   /** Instantiates the core and initialises it. */
   static async start(options?: RuntimeOptions): Promise<Runtime> {
     const resolved = resolveOptions(options);
+    // Compiled once per process (a page) and per plugin, asynchronously; CoreLoadError if the core's build cannot be had.
+    const module = resolved.module === undefined ? await loadCore(resolved.build) : await pluginModule(resolved.module);
     let core: CoreExports;
+    let plugin: PluginInstance | undefined;
     try {
-      core = instantiateCore(resolved.build);
+      if (resolved.module === undefined) {
+        core = instantiateModule(module);
+      } else {
+        plugin = instantiatePlugin(module, resolved.imports);
+        core = plugin.core;
+      }
     } catch (thrown) {
+      if (thrown instanceof PluginError) throw thrown;
       throw trapFrom("Runtime.start", thrown);
     }
     const rt = new Runtime(core, resolved);
+    rt.#plugin = plugin;
     rt.#guard("Runtime.start", (c) => rt.#init(c));
     trackRuntime(rt);
     return rt;
@@ -96,7 +111,7 @@ export class Runtime {
       memoryPages: c.memory_pages(),
       cycles: c.rt_cycles(),
       heap: readHeapStats(c, this.#context("Runtime.stats")),
-      finalisers: this.#finalisers!.stats(),
+      finalisers: this.#finalisersStats(c),
     }));
   }
 
@@ -148,6 +163,13 @@ export class Runtime {
     if (this.#state === "dead") return deadReport(this.#trap ?? "unknown trap");
     const report = this.#guard("Runtime.shutdown", (c) => this.#exit(c));
     this.#core = undefined;
+    this.#plugin = undefined;
+    // The cycle's threads hold the instance (their MVar fast path reads its
+    // memory): let go of them too, so a shut-down Runtime that is still
+    // referenced (an `await using` in a long-lived frame, a suspended async
+    // function's register) does not keep its WebAssembly.Memory alive.
+    this.#heap = undefined;
+    this.#finalisers = undefined;
     this.#state = "shutdown";
     untrackRuntime(this);
     this.#throwCheckFailure();
@@ -260,11 +282,10 @@ export class Runtime {
    */
   gc(options: { major?: boolean } = {}): void {
     const context = this.#context("Runtime.gc");
-    if (options === null || typeof options !== "object") throw new ArgumentError(`Runtime.gc: options must be an object like { major: true }, got ${describe(options)}`);
-    refuseUnknownKeys("Runtime.gc", options, knownGcOptions);
-    if (options.major !== undefined && typeof options.major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(options.major)}`);
+    const { major } = snapshotOptions("Runtime.gc", options, knownGcOptions, "{ major: true }");
+    if (major !== undefined && typeof major !== "boolean") throw new ArgumentError(`Runtime.gc: major must be true or false, got ${describe(major)}`);
     this.#guard("Runtime.gc", (core) => {
-      core.gc_collect(options.major === true ? 1 : 0);
+      core.gc_collect(major === true ? 1 : 0);
       afterAllocation(context, core);
     });
   }
@@ -276,6 +297,66 @@ export class Runtime {
    */
   scope<T>(fn: () => T): T {
     return this.#context("Runtime.scope").scope(fn);
+  }
+
+  /**
+   * Calls the plugin's export `name` with `args` (numbers, or bigints for
+   * i64) and returns what it returns. Afterwards the runtime does what any
+   * core call may make due: threads a tryPut woke are resumed, finalisers
+   * of what a collection found dead run, a sanity verdict is thrown. A trap
+   * in the plugin discards the runtime (CoreTrapError), as a trap in the
+   * core does. Heap objects cross as handle slots: `rt.slotOf(handle)` in,
+   * `rt.adopt(slot)` out (docs/plugins.md).
+   */
+  call(name: string, ...args: readonly (number | bigint)[]): unknown {
+    const context = this.#context("Runtime.call");
+    const fn = pluginFunction(this.#plugin, name);
+    for (const arg of args) {
+      if (typeof arg !== "number" && typeof arg !== "bigint") throw new ArgumentError(`Runtime.call: ${name}'s arguments must be numbers (or bigints for i64), got ${describe(arg)}; heap objects cross as rt.slotOf(handle), strings through rt.plugin.loader`);
+    }
+    return this.#guard(`Runtime.call(${name})`, (core) => {
+      try {
+        return fn(...args);
+      } finally {
+        afterAllocation(context, core);
+      }
+    });
+  }
+
+  /**
+   * The plugin this runtime runs (option `module`): its own exports' names,
+   * and @assemblyscript/loader's helpers on its exports, to lift and lower
+   * its AssemblyScript strings and arrays (a plugin built with
+   * `--exportRuntime`). Undefined on the default core.
+   */
+  get plugin(): PluginView | undefined {
+    this.#live("Runtime.plugin");
+    const plugin = this.#plugin;
+    return plugin === undefined ? undefined : { exportNames: [...plugin.functions.keys()], loader: plugin.util };
+  }
+
+  /**
+   * Takes ownership of handle `slot`, made by the plugin (handleNew): a
+   * Block, MVar, Custom or Weak for an object of that kind, which the host
+   * now frees; any other value is returned as its JS value, and the slot
+   * freed at once.
+   */
+  adopt(slot: number): unknown {
+    const context = this.#context("Runtime.adopt");
+    return this.#guard("Runtime.adopt", (core) => adopt(context, core, slot, "Runtime.adopt"));
+  }
+
+  /** The handle-table slot of `handle`, to pass into the plugin (which reads it with handleGet). */
+  slotOf(handle: Handle): number {
+    const context = this.#context("Runtime.slotOf");
+    if (!isHandle(handle)) throw new ArgumentError(`Runtime.slotOf: expected a handle (Block, MVar, Custom or Weak), got ${describe(handle)}`);
+    return handleSlot(handle, "Runtime.slotOf", context);
+  }
+
+  #finalisersStats(core: CoreExports): FinaliserStats {
+    const finalisers = this.#finalisers!;
+    finalisers.noteMutator(core);
+    return finalisers.stats();
   }
 
   #context(operation: string): HeapContext {
@@ -367,13 +448,13 @@ export class Runtime {
     try {
       return body(core);
     } catch (thrown) {
-      // The package's own errors (argument, lifecycle, sanity, out of heap,
-      // stale handle …) are thrown between core calls: the core is intact.
-      if (thrown instanceof UnloadableError && !(thrown instanceof CoreTrapError)) throw thrown;
+      // Note [Only a trap discards a runtime]: anything else passes through.
+      if (!isTrap(thrown)) throw thrown;
       const error = trapFrom(operation, thrown);
       this.#trap = error.trap;
       this.#state = "dead";
       this.#core = undefined;
+      this.#plugin = undefined;
       // Threads waiting on its MVars can never be woken: they reject with the trap.
       if (this.#heap !== undefined) threadsOf(this.#heap).end(error);
       // Its handles are stale from now on; let go of the JS values its heap held.
@@ -383,6 +464,27 @@ export class Runtime {
       throw error;
     }
   }
+}
+
+// Note [Only a trap discards a runtime]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A runtime is discarded (state "dead", instance dropped) only when the core
+// itself failed inside a call: a wasm trap (WebAssembly.RuntimeError), the
+// core's own abort (CoreAbort, from `fail()`), or the engine's stack
+// overflow, which may have cut a core call short half-way. Everything else
+// that reaches the guard passes through with the runtime untouched: the
+// package's own errors (argument, out of heap, stale handle, sanity …), a
+// CoreTrapError of another runtime that a finaliser of this one called, and
+// an error of the user's. The user's code does not run inside a guard in the
+// first place (Note [User code runs before the core is entered],
+// src/core/user.ts) except as finalisers, whose exceptions the finaliser
+// queue reports; so an error that is none of these is a bug of the host, and
+// the core, which returned normally from every call, is still intact.
+
+/** True for what only a failed core call throws; See Note [Only a trap discards a runtime]. */
+function isTrap(thrown: unknown): boolean {
+  if (isInstance(thrown, CoreAbort) || isInstance(thrown, WebAssembly.RuntimeError)) return true;
+  return isInstance(thrown, RangeError) && /call stack/i.test((thrown as RangeError).message);
 }
 
 /** @internal The live core of a runtime, for the harness and the benchmarks. */

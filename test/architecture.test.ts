@@ -1,12 +1,12 @@
 // The host's layout (docs/architecture.md): no import circles in src/, and
 // imports run one way, down the rooms: core ← heap ← threads, final ←
-// runtime ← index ← the harness (stress/) ← cli. threads/ and final/ stand
+// runtime ← index ← the harness (stress/) and the demo server (demo/) ← cli. threads/ and final/ stand
 // side by side and import neither each other nor anything above them.
 import { describe, expect, it } from "vitest";
 import madge from "madge";
 
 /** The rooms from the bottom up; a file may import its own room and those below it. */
-const rank: Record<string, number> = { core: 0, heap: 1, threads: 2, final: 2, "runtime.ts": 3, "index.ts": 4, stress: 5, "cli.ts": 6 };
+const rank: Record<string, number> = { core: 0, heap: 1, threads: 2, final: 2, "runtime.ts": 3, "index.ts": 4, stress: 5, demo: 5, "cli.ts": 6 };
 
 function roomOf(file: string): string {
   const room = file.split("/")[0]!;

@@ -10,7 +10,7 @@ import { afterAll, describe, expect, test } from "vitest";
 import { ArgumentError } from "../src/core/errors.js";
 import { gridPoints, isBoundTarget } from "../bench/row.js";
 import { rows } from "../bench/rows/index.js";
-import { boundApplies, runBench, type BenchReport } from "../bench/runner.js";
+import { targetApplies, runBench, type BenchReport } from "../bench/runner.js";
 import type { TaskFigures } from "../bench/sample.js";
 
 const dir = mkdtempSync(join(tmpdir(), "unloadable-bench-"));
@@ -30,13 +30,14 @@ describe("runBench --quick", () => {
   const lines: string[] = [];
   let report: BenchReport;
 
+  // 15 rows and 41 grid points: ~30 s on a quiet machine, several times that on a shared one.
   test("runs every registered row at every grid point", async () => {
     report = await runBench({ quick: true, json, log: (line) => lines.push(line) });
     expect(report.rows.map((r) => r.name)).toEqual(rows.map((r) => r.name));
     for (const [i, row] of report.rows.entries()) {
       expect(row.cases.map((c) => c.params)).toEqual(gridPoints(rows[i]!.grid));
     }
-  });
+  }, 240_000);
 
   test("every case has figures for ours and each peer, and ratios of the medians", () => {
     for (const [r, row] of report.rows.entries()) {
@@ -59,14 +60,14 @@ describe("runBench --quick", () => {
       const targets = rows[i]!.targets;
       expect(targets.length).toBeGreaterThan(0);
       for (const c of row.cases) {
-        const bounds = targets.filter(isBoundTarget).filter((t) => boundApplies(t, c.params));
+        const bounds = targets.filter(isBoundTarget).filter((t) => targetApplies(t, c.params));
         expect(c.bounds.map((b) => [b.figure, b.maxNs])).toEqual(bounds.map((t) => [t.figure, t.maxNs]));
         for (const b of c.bounds) {
           expect(b.valueNs).toBe(b.figure === "median" ? c.ours.medianNs : c.ours.p99Ns);
           expect(b.met).toBe(b.valueNs <= b.maxNs);
         }
         for (const target of targets) {
-          if (isBoundTarget(target)) continue;
+          if (isBoundTarget(target) || !targetApplies(target, c.params)) continue;
           const comparison = c.comparisons.find((x) => x.peer === target.peer)!;
           expect(comparison.maxRatio).toBe(target.maxRatio);
           expect(comparison.met).toBe(comparison.ratio <= target.maxRatio);
@@ -93,6 +94,19 @@ describe("runBench --quick", () => {
     expect(text).toContain("targets:");
     expect(text).toMatch(/≤ 1\.25× (met|MISSED)/);
     expect(text).toMatch(/heap\/minor-pause \[workload=\S+ nursery=1MiB\] p99: .* \(target ≤ 1\.00 ms\) (met|MISSED)/);
+  });
+
+  test("the binary-trees pause cases show the pauses whole: majors and the share of run time in collection", () => {
+    const row = report.rows.find((r) => r.name === "heap/minor-pause")!;
+    for (const c of row.cases.filter((x) => x.params.workload === "binary-trees")) {
+      const extras = c.ours.extras!;
+      expect(Object.keys(extras)).toEqual(["minors", "majors", "majorP50Ns", "majorP99Ns", "majorMaxNs", "gcShare", "majorShare"]);
+      expect(extras.minors).toBe(c.ours.samples);
+      expect(extras.gcShare).toBeGreaterThan(0);
+      expect(extras.gcShare).toBeGreaterThanOrEqual(extras.majorShare!);
+      expect(extras.majorMaxNs).toBeGreaterThanOrEqual(extras.majorP99Ns!);
+    }
+    expect(lines.join("\n")).toMatch(/majors=\d+ majorP50Ns=.* gcShare=[\d.]+ %/);
   });
 });
 

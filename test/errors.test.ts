@@ -2,7 +2,7 @@
 // and a `name` that says which class it is (src/core/errors.ts).
 
 import { expect, test } from "vitest";
-import { ArgumentError, ChannelClosedError, CoreTrapError, LeakError, LifecycleError, SanityError, ShutdownError, UnloadableError } from "../src/index.js";
+import { ArgumentError, ChannelClosedError, CoreLoadError, CoreTrapError, LeakError, LifecycleError, SanityError, ShutdownError, UnloadableError } from "../src/index.js";
 
 const report = { blocksFreed: 0, bytesFreed: 0, leakedBlocks: 1, leakedBytes: 8, peakBytes: 8, memoryPages: 1, cycle: 1 };
 const samples: [UnloadableError, string, string][] = [
@@ -12,6 +12,7 @@ const samples: [UnloadableError, string, string][] = [
   [new LifecycleError("unbalanced"), "LifecycleError", "ERR_LIFECYCLE"],
   [new SanityError("ring", "broken", 16, 0), "SanityError", "ERR_SANITY"],
   [new LeakError(report), "LeakError", "ERR_LEAK"],
+  [new CoreLoadError("Runtime.start", "https://example.test/unloadable.wasm", "HTTP 404"), "CoreLoadError", "ERR_CORE_LOAD"],
   [new ChannelClosedError("Chan.write"), "ChannelClosedError", "ERR_CHANNEL_CLOSED"],
 ];
 

@@ -1,4 +1,4 @@
-// Note [A popped entry lets go of the queue] (assembly/mvar.ts): an entry
+// Note [A popped entry lets go of the queue] (assembly/mvar/mvar.ts): an entry
 // promoted while it was the tail stays on its generation's remembered set;
 // once popped it must not keep the entries queued after it (and their
 // threads) alive, or every minor collection promotes them all.

@@ -7,7 +7,7 @@ import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 
 /** Where notes are written and cited: these folders' .ts and .md files, and the README. */
-const FOLDERS = ["src", "assembly", "test", "bench", "testlib", "docs"];
+const FOLDERS = ["src", "assembly", "test", "bench", "testlib", "docs", "examples"];
 
 function sourceFiles(): string[] {
   const files = ["README.md"];

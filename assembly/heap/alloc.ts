@@ -23,15 +23,27 @@ import { storeField } from "../barrier";
 import {
   setInfo, setLength, makeInfo, sizeFor, payloadOf, fieldOf, setFieldRaw, setFloat,
   KIND_BLOCK, KIND_BYTES, KIND_STRING, KIND_FLOAT, VALUE_NULL, HEADER_SIZE, WORD_SIZE, OBJECT_ALIGN,
-  OBJECT_ALIGN_MASK,
+  OBJECT_ALIGN_MASK, maxLengthFor, kindName,
 } from "./layout";
 import { fail } from "../failure";
+import { allocationFails } from "../faults";
 
 /** Size of a two-field block, the commonest object (list cells, tree nodes). */
 @inline export const BLOCK2_BYTES: usize = HEADER_SIZE + 2 * WORD_SIZE;
 
+/**
+ * Lengths from here up are checked against maxLengthFor before sizeFor,
+ * whose 32-bit sum would wrap (2³² − 4 bytes → an 8-byte object); smaller
+ * ones cannot wrap, so the common case pays one comparison.
+ */
+@inline const LENGTH_CHECKED_FROM: u32 = 1 << 26;
+
 /** An object of `kind` with `length` units, payload uninitialised; 0 when out of heap. */
 export function allocObject(kind: u32, tag: u32, length: u32): usize {
+  if (length >= LENGTH_CHECKED_FROM && length > maxLengthFor(kind)) {
+    fail("allocObject: " + length.toString() + " units is more than an object of kind " + kindName(kind) + " can hold (" + maxLengthFor(kind).toString() + "): its size would not fit 32 bits");
+  }
+  if (allocationFails()) return 0; // test only: Note [Failing the n-th allocation] (faults.ts)
   let size = sizeFor(kind, length);
   let p = nurseryAlloc(size);
   if (p == 0) {

@@ -15,7 +15,7 @@
 //      live object in them is copied and re-examined)
 //   2. roots: handles, the root stack, then the remembered sets of N+1..,
 //      then the MVar wake list and, in a minor collection only, the blocked
-//      threads (Note [Blocked threads are not roots], mvar.ts)
+//      threads (Note [Blocked threads are not roots], mvar/tso.ts)
 //   3. the Cheney scan of to-space (scavenge.ts; a minor collection that has
 //      copied 1/8 of a nursery promotes the rest in place and scans it there:
 //      Note [Promoting the nursery in place], promote.ts), alternating with the trace
@@ -25,7 +25,7 @@
 //      not scanned], ephemeron.ts); the dead values of
 //      `finalise` registrations are resurrected and queued, and the scan and
 //      trace run again over them; then blocked threads a major collection
-//      did not reach are woken as deadlocked (mvar.ts)
+//      did not reach are woken as deadlocked (mvar/tso.ts)
 //   4. weak pointers with dead keys are cleared, dead `finaliseLast` values
 //      queued (Note [Finalisation in a collection], finalise.ts), ephemerons
 //      with a dead key emptied (ephemeron.ts); host
@@ -34,6 +34,7 @@
 //   5. free from-space, empty the nursery, count, time, and (option sanity)
 //      re-check every invariant.
 
+import { mutatorFinalisersReset } from "./mutator-finalisers";
 import { poolBytes, poolLimit } from "../pool";
 import { fail, failureCheck, CHECK_NONE } from "../failure";
 import { remsetTruncate, remsetsReset } from "../barrier";
@@ -52,7 +53,9 @@ import { rootsEvacuate, rootsReset } from "./roots";
 import { hostrefsSweep, hostrefsReset } from "./hostrefs";
 import { customSweep, customReset } from "./custom";
 import { pauseRecord, pausesReset, PAUSE_MINOR, PAUSE_MAJOR } from "./pauses";
-import { mvarRootsEvacuate, mvarThreadsAfterScan, mvarReset } from "../mvar";
+import { mvarReset } from "../mvar/mvar";
+import { threadsRootsEvacuate, threadsAfterScan } from "../mvar/tso";
+import { wakeRootsEvacuate } from "../mvar/wake";
 import { weakBegin, weakTrace, weakReset } from "./weak";
 import { ephemeronBegin, ephemeronTrace, ephemeronClear, ephemeronReset } from "./ephemeron";
 import { finaliseFirst, finaliseLastAndWeaks, finaliseDueEvacuate, finaliseReset } from "./finalise";
@@ -102,6 +105,7 @@ export function heapReset(): void {
   weakReset();
   ephemeronReset();
   finaliseReset();
+  mutatorFinalisersReset();
   mvarReset();
   pausesReset();
   promoteReset();
@@ -162,14 +166,16 @@ export function collect(level: i32): void {
   rootsEvacuate();
   finaliseDueEvacuate();
   scavengeRememberedSets(level);
-  // After the remembered sets: Note [Blocked threads are not roots] (mvar.ts).
-  mvarRootsEvacuate(major);
+  // After the remembered sets: the wake list's values, then (a minor
+  // collection only) Note [Blocked threads are not roots] (mvar/tso.ts).
+  wakeRootsEvacuate();
+  threadsRootsEvacuate(major);
   weakBegin();
   ephemeronBegin();
   scanAndTraceWeaks();
   if (finaliseFirst()) scanAndTraceWeaks();
   // After resurrection: a finaliser may yet put into an MVar it reaches.
-  mvarThreadsAfterScan(major);
+  threadsAfterScan(major);
   finaliseLastAndWeaks();
   ephemeronClear();
   hostrefsSweep();

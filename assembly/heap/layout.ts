@@ -134,11 +134,11 @@
 @inline export const KIND_FLOAT: u32 = 3;
 /** A reference to a JS value held by the host: payload is its u32 index. */
 @inline export const KIND_HOSTREF: u32 = 4;
-/** An MVar {value, head, tail} (mvar.ts). */
+/** An MVar {value, head, tail} (mvar/mvar.ts). */
 @inline export const KIND_MVAR: u32 = 5;
-/** A queue entry {tso, link} of an MVar's blocked threads (mvar.ts). */
+/** A queue entry {tso, link} of an MVar's blocked threads (mvar/mvar.ts). */
 @inline export const KIND_MVAR_QUEUE: u32 = 6;
-/** A thread state object: what a blocked thread waits on and carries (mvar.ts). */
+/** A thread state object: what a blocked thread waits on and carries (mvar/tso.ts). */
 @inline export const KIND_TSO: u32 = 7;
 /** A custom block: a finaliser index and an opaque payload (custom.ts). */
 @inline export const KIND_CUSTOM: u32 = 8;
@@ -180,7 +180,7 @@ defineKind(KIND_BYTES,   "bytes",   0,               sizeof<u8>(),    0,        
 defineKind(KIND_STRING,  "string",  0,               sizeof<u16>(),   0,         0);
 defineKind(KIND_FLOAT,   "float",   sizeof<f64>(),   0,               0,         0);
 defineKind(KIND_HOSTREF, "hostref", sizeof<u32>(),   0,               0,         0);
-// mvar.ts draws the pictures: {value, head, tail}; {tso, link}; {blockedOn, value, why, state, id}.
+// mvar/mvar.ts and mvar/tso.ts draw the pictures: {value, head, tail}; {tso, link}; {blockedOn, value, why, state, id}.
 defineKind(KIND_MVAR,    "mvar",    3 * sizeof<u32>(), 0,             0,         3);
 defineKind(KIND_MVAR_QUEUE, "mvar queue entry", 2 * sizeof<u32>(), 0, 0,         2);
 defineKind(KIND_TSO,     "tso",     5 * sizeof<u32>(), 0,             0,         2);

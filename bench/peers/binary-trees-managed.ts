@@ -2,10 +2,10 @@
 // built by `npm run asbuild:bench` into build/bench/binary-trees-managed.wasm): its
 // own module and memory, AssemblyScript's incremental runtime, nothing of ours.
 
-import { existsSync, readFileSync } from "node:fs";
-import { dirname, join } from "node:path";
-import { fileURLToPath } from "node:url";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { liftString } from "../../src/core/trap.js";
+import { buildFile } from "../build-file.js";
 
 /** Under build/, outside build/*.wasm: the package's published files leave benchmark peers out. */
 const WASM_FILE = join("bench", "binary-trees-managed.wasm");
@@ -14,18 +14,6 @@ interface ManagedExports {
   readonly memory: WebAssembly.Memory;
   binaryTrees(n: number): number;
   lineCheck(line: number): number;
-}
-
-/** build/ of the package: the nearest ancestor of this file holding the peer (bench/peers or dist/bench/peers). */
-function findWasm(): string {
-  let dir = dirname(fileURLToPath(import.meta.url));
-  for (;;) {
-    const candidate = join(dir, "build", WASM_FILE);
-    if (existsSync(candidate)) return candidate;
-    const parent = dirname(dir);
-    if (parent === dir) throw new Error(`bench: build/${WASM_FILE} not found; run \`npm run asbuild:bench\` (npm run build does)`);
-    dir = parent;
-  }
 }
 
 /**
@@ -43,7 +31,7 @@ export function managedBinaryTrees(): (n: number) => number[] {
       },
     },
   };
-  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(findWasm())), imports);
+  const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(buildFile(WASM_FILE, "npm run asbuild:bench"))), imports);
   const exports = instance.exports as unknown as ManagedExports;
   memory = exports.memory;
   return (n) => {

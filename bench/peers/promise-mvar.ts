@@ -6,8 +6,23 @@
 // straight to the first one, a blocked putter's value moves in when a take
 // empties the MVar, and readers waiting on an empty MVar all get the next put
 // before the first taker does.
+//
+// It has the two micro-optimisations ours has (src/threads/mvar.ts, Note [A
+// hot path that fits the inliner]), so the rows compare MVars, not tricks:
+//  - a put that does not wait returns one shared settled promise (DONE): no
+//    promise is made for it;
+//  - a blocked thread's promise takes one shared executor (#register), not
+//    a closure per thread: the operation stores what the executor needs in
+//    fields, and the executor, run inside the Promise constructor, reads them.
+// Where the two still differ, by design: ours crosses into the core for
+// every operation (a JS→wasm call, the value encoded into a heap word, the
+// queue entry and TSO allocated in the heap, the write barrier); this one
+// keeps the value and the resolve functions in JS arrays.
 
 const EMPTY: unique symbol = Symbol("empty");
+
+/** What every put that did not wait returns: one settled promise, shared (it carries no value). */
+const DONE: Promise<void> = Promise.resolve();
 
 /**
  * A FIFO of (resolve, value) pairs in one array with a head index: push and
@@ -49,6 +64,24 @@ export class PromiseMVar<T> {
   readonly #readers = new Fifo<T>();
   readonly #putters = new Fifo<void>();
   readonly #slot: [((value: never) => void) | undefined, unknown] = [undefined, undefined];
+  /** Where the shared executor puts the resolve function: the queue and the value (putters) of the thread blocking now. */
+  #blockingOn: Fifo<never> | undefined;
+  #blockingValue: unknown;
+
+  /**
+   * The executor of every blocked thread's promise, made once per MVar, not
+   * once per thread; it runs inside the Promise constructor, so the fields
+   * hold what #block was given.
+   */
+  readonly #register = (resolve: (value: never) => void): void => {
+    this.#blockingOn!.push(resolve, this.#blockingValue);
+  };
+
+  #block<R>(queue: Fifo<R>, value: unknown): Promise<R> {
+    this.#blockingOn = queue as unknown as Fifo<never>;
+    this.#blockingValue = value;
+    return new Promise<R>(this.#register as (resolve: (value: R) => void) => void);
+  }
 
   constructor(...initial: [] | [T]) {
     this.#value = initial.length === 0 ? EMPTY : initial[0];
@@ -60,21 +93,21 @@ export class PromiseMVar<T> {
 
   take(): Promise<T> {
     const value = this.#value;
-    if (value === EMPTY) return new Promise<T>((resolve) => this.#takers.push(resolve, undefined));
+    if (value === EMPTY) return this.#block(this.#takers, undefined);
     this.#refill();
     return Promise.resolve(value);
   }
 
   read(): Promise<T> {
     const value = this.#value;
-    if (value === EMPTY) return new Promise<T>((resolve) => this.#readers.push(resolve, undefined));
+    if (value === EMPTY) return this.#block(this.#readers, undefined);
     return Promise.resolve(value);
   }
 
   put(value: T): Promise<void> {
-    if (this.#value !== EMPTY) return new Promise<void>((resolve) => this.#putters.push(resolve, value));
+    if (this.#value !== EMPTY) return this.#block(this.#putters, value);
     this.#fill(value);
-    return Promise.resolve();
+    return DONE;
   }
 
   tryTake(): T | undefined {

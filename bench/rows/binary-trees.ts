@@ -1,6 +1,6 @@
 // Row heap/binary-trees: the Benchmarks Game's allocation benchmark on our GC
-// heap, its mutator written in AssemblyScript inside the core
-// (assembly/bench-heap.ts), against the same program in plain JS objects
+// heap, its mutator written in AssemblyScript as a plugin on the public API
+// (bench/plugins/heap-kernels.ts), against the same program in plain JS objects
 // (V8's generational GC) and in AssemblyScript's own managed classes under its
 // default incremental runtime. Targets: within 1.5× of plain JS, and at least
 // twice as fast as AssemblyScript's managed runtime (≤ 0.5×).
@@ -9,9 +9,8 @@
 // line) against the formula in bench/binary-trees.ts, so a wrong tree, or a
 // collector that lost or duplicated a node, throws instead of being timed.
 
-import type { CoreExports } from "../../src/core/exports.js";
-import { Runtime, coreOf } from "../../src/runtime.js";
 import { expectedChecks, verifyChecks } from "../binary-trees.js";
+import { startKernels, type HeapKernels } from "../kernels.js";
 import { binaryTreesJs } from "../peers/binary-trees-js.js";
 import { managedBinaryTrees } from "../peers/binary-trees-managed.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
@@ -50,12 +49,12 @@ function checkedTask(name: string, n: number, run: (n: number) => readonly numbe
   };
 }
 
-/** Our heap's run: the kernel writes each line's check into `out`, in core memory. */
-function heapRun(core: CoreExports, out: number): (n: number) => number[] {
+/** Our heap's run: the kernel writes each line's check into `out`, in the plugin's memory. */
+function heapRun(kernels: HeapKernels, out: number): (n: number) => number[] {
   return (n) => {
-    const total = core.bench_binary_trees(n, out);
-    const lines = core.bench_binary_trees_lines(n);
-    const checks = Array.from(new Uint32Array(core.memory.buffer, out, lines));
+    const total = kernels.binaryTrees(n, out);
+    const lines = kernels.binaryTreesLines(n);
+    const checks = Array.from(new Uint32Array(kernels.memory.buffer, out, lines));
     const sum = checks.reduce((s, c) => s + c, 0);
     if (sum !== total) throw new Error(`bench heap/binary-trees: the kernel returned ${total} but its lines add up to ${sum}`);
     return checks;
@@ -64,13 +63,14 @@ function heapRun(core: CoreExports, out: number): (n: number) => number[] {
 
 export const binaryTreesRow = defineRow<{ depth: Depth }>({
   name: "heap/binary-trees",
-  title: "binary-trees on the GC heap (AS mutator in the core) vs plain JS objects vs AS managed classes",
+  title: "binary-trees on the GC heap (AS mutator, a plugin on the public API) vs plain JS objects vs AS managed classes",
   unit: "binary-trees run",
   method:
     "The Benchmarks Game program for maximum depth n: a stretch tree of depth n+1, a long-lived tree of depth n " +
     "kept while 2^(n-d+4) short-lived trees of each depth d = 4, 6, …, n are built and checked, then the long-lived tree " +
     "is checked; 15.0 M nodes at n=16, 68.3 M at n=18 (quick runs: n=6 and 8). Ours: heap blocks {left, right} " +
-    "of 16 B, the mutator in AssemblyScript inside the core (bench_binary_trees) holding the nursery's Hp in a local " +
+    "of 16 B, the mutator in AssemblyScript, a plugin built on the public API (binaryTrees, bench/plugins/heap-kernels.ts) " +
+    "holding the nursery's Hp in a local (takeHp, hasRoom, refillHp) " +
     "threaded through the recursion (Note [Hp through the recursion]), nursery 1 MiB, generations 2, the pending left " +
     "subtree and the long-lived tree on the root stack. Peers: the same program in JS " +
     "classes (V8), and in AssemblyScript classes built with --runtime incremental -O3 --noAssert " +
@@ -87,16 +87,15 @@ export const binaryTreesRow = defineRow<{ depth: Depth }>({
 
 async function prepareBinaryTrees(params: { depth: Depth }, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? QUICK_DEPTH[params.depth] : params.depth;
-  const rt = await Runtime.start();
-  const core = coreOf(rt, "bench heap/binary-trees");
+  const { rt, kernels } = await startKernels("heap-kernels", "bench heap/binary-trees");
   // Raw TLSF, outside the ring and the heap: the kernel only writes it.
-  const out = core.heap_alloc(expectedChecks(n).length * U32_BYTES) >>> 0;
+  const out = kernels.heap_alloc(expectedChecks(n).length * U32_BYTES) >>> 0;
   return {
     // The depth run is in ours' name: a quick run takes a smaller one than the grid says.
-    ours: checkedTask(`GC heap n=${n}`, n, heapRun(core, out)),
+    ours: checkedTask(`GC heap n=${n}`, n, heapRun(kernels, out)),
     peers: [checkedTask(JS_PEER, n, binaryTreesJs), checkedTask(MANAGED_PEER, n, managedBinaryTrees())],
     teardown: async () => {
-      core.heap_free(out);
+      kernels.heap_free(out);
       await rt.shutdown();
     },
   };

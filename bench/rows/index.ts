@@ -10,6 +10,8 @@ import { minorPauseRow } from "./minor-pause.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
 import { forAwaitRow, modifyRow } from "./combinators.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
+import { schemeRow } from "./scheme.js";
+import { blockRow, getSetRow, tryPutTakeRow } from "./host.js";
 
 export const rows: readonly Row[] = [
   poolRow,
@@ -21,9 +23,13 @@ export const rows: readonly Row[] = [
   pingPongRow,
   pipelineRow,
   takePutRow,
+  blockRow,
+  getSetRow,
+  tryPutTakeRow,
   modifyRow,
   forAwaitRow,
   customFinaliserRow,
   functionsRow,
   shutdownRow,
+  schemeRow,
 ];

@@ -24,7 +24,7 @@
 import { instantiateCore } from "../../src/core/load.js";
 import { type CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
-import { defineRow, type RunContext, type TaskSpec } from "../row.js";
+import { defineRow, verifyCompletions, type RunContext, type TaskSpec } from "../row.js";
 
 /** How long a sample lasts, at least; see Note [Fresh memories cost their collection]. */
 const SAMPLE_MS = 80;
@@ -77,7 +77,7 @@ const FLOOR = "bare instantiate+call";
  * the peer is the floor any wasm runtime pays.
  */
 function bareInstantiate(batch: number): TaskSpec {
-  return {
+  return verifyCompletions(FLOOR, {
     name: FLOOR,
     ops: batch,
     fn: () => {
@@ -89,7 +89,7 @@ function bareInstantiate(batch: number): TaskSpec {
       }
       return seen;
     },
-  };
+  });
 }
 
 /**

@@ -12,14 +12,14 @@
 // nursery's worth after an untimed collection (TaskSpec.beforeEach), the
 // allocation fast path alone. Ours allocates as compiled code does, with the
 // nursery's Hp held in a local across the loop (Note [Hp in a local],
-// assembly/heap/nursery.ts): a compare and an add per object, the global
+// assembly/heap/nursery.ts; the public API's takeHp … giveHp, in the plugin
+// bench/plugins/heap-kernels.ts): a compare and an add per object, the global
 // written back only when the nursery is full. The peer writes the same 16 bytes per object
 // (header, length, two fields) with a bump pointer held in a local, over a
 // buffer of the nursery's size that it restarts for free when full; it is the
 // floor any bump allocator can reach, not a competing collector.
 
-import type { CoreExports } from "../../src/core/exports.js";
-import { Runtime, coreOf } from "../../src/runtime.js";
+import { startKernels, type HeapKernels } from "../kernels.js";
 import { defineRow, type Case, type RunContext, type TaskSpec } from "../row.js";
 
 /** A two-field block: 8-byte header and two 4-byte values (BLOCK2_BYTES in assembly/heap/alloc.ts). */
@@ -36,13 +36,14 @@ type GcCase = "counted" | "none";
 
 export const nurseryAllocRow = defineRow<{ gc: GcCase }>({
   name: "heap/nursery-alloc",
-  title: "nursery allocation of 2-field blocks (Hp in a local, in the core) vs a raw bump-pointer loop",
+  title: "nursery allocation of 2-field blocks (Hp in a local, a plugin on the public API) vs a raw bump-pointer loop",
   unit: "16-byte object",
   method:
-    "Both loops run inside the core with no JS call per object and write the same header, length and two fields. " +
-    "Ours: bench_nursery_alloc, the nursery's Hp held in a local (nurseryHp, hpCheck, hpRefill on a full nursery; " +
+    "Both loops run inside one plugin on the public API (bench/plugins/heap-kernels.ts) with no JS call per object " +
+    "and write the same header, length and two fields (initBlock2At). " +
+    "Ours: nurseryAlloc, the nursery's Hp held in a local (takeHp, hasRoom, refillHp on a full nursery, giveHp; " +
     "Note [Hp in a local], assembly/heap/nursery.ts), each object garbage at once, nursery 1 MiB. " +
-    "Peer: bench_bump_alloc, a bump pointer in a local over a 1 MiB buffer restarted for free when full. " +
+    "Peer: bumpAlloc, a bump pointer in a local over a 1 MiB buffer restarted for free when full. " +
     "gc=counted: 4 nurseries' worth per sample, the 4 minor collections (nothing survives) timed with it; " +
     "gc=none: one nursery's worth after an untimed collection, the fast path alone " +
     "(Note [What an allocation costs], bench/rows/nursery.ts). Each side checks the collections it caused.",
@@ -60,9 +61,8 @@ async function prepareNurseryAlloc(params: { gc: GcCase }, ctx: RunContext): Pro
   const perNursery = ctx.quick ? BLOCKS_PER_NURSERY / QUICK_DIVISOR : BLOCKS_PER_NURSERY;
   const nursery = perNursery * BLOCK2_BYTES;
   const n = params.gc === "counted" ? NURSERIES_PER_SAMPLE * perNursery : perNursery;
-  const rt = await Runtime.start({ nursery });
-  const core = coreOf(rt, "bench heap/nursery-alloc");
-  core.bench_nursery_alloc(1); // creates the nursery (Note [Lazy nursery]) outside the timing
+  const { rt, kernels: core } = await startKernels("heap-kernels", "bench heap/nursery-alloc", { nursery });
+  core.nurseryAlloc(1); // creates the nursery (Note [Lazy nursery]) outside the timing
   const buffer = core.heap_alloc(nursery) >>> 0;
 
   const gcBefore = core.gc_count();
@@ -71,7 +71,7 @@ async function prepareNurseryAlloc(params: { gc: GcCase }, ctx: RunContext): Pro
   const ours: TaskSpec = {
     name: "Hp in a local",
     ops: n,
-    fn: () => core.bench_nursery_alloc(n),
+    fn: () => core.nurseryAlloc(n),
     ...(params.gc === "none" ? { beforeEach: () => emptyNursery(core, perNursery) } : {}),
     verify: (calls) => {
       const collections = core.gc_count() - gcBefore;
@@ -81,7 +81,7 @@ async function prepareNurseryAlloc(params: { gc: GcCase }, ctx: RunContext): Pro
       }
     },
   };
-  const peer: TaskSpec = { name: "raw bump loop", ops: n, fn: () => core.bench_bump_alloc(buffer, nursery, n) };
+  const peer: TaskSpec = { name: "raw bump loop", ops: n, fn: () => core.bumpAlloc(buffer, nursery, n) };
   return {
     ours,
     peers: [peer],
@@ -93,8 +93,8 @@ async function prepareNurseryAlloc(params: { gc: GcCase }, ctx: RunContext): Pro
 }
 
 /** gc=none: an untimed collection, after which a whole nursery's worth fits. */
-function emptyNursery(core: CoreExports, perNursery: number): void {
+function emptyNursery(core: HeapKernels, perNursery: number): void {
   core.gc_collect(0);
-  const room = core.bench_nursery_room();
+  const room = (core.heap_nursery_size() - core.heap_nursery_used()) / BLOCK2_BYTES;
   if (room !== perNursery) throw new Error(`bench heap/nursery-alloc: after a collection the nursery has room for ${room} blocks, expected ${perNursery}`);
 }

@@ -4,8 +4,9 @@
 
 import type { CoreExports } from "../../src/core/exports.js";
 import { Runtime, coreOf } from "../../src/runtime.js";
+import { startKernels } from "../kernels.js";
 import { logUniformInt, permutation, seededRandom, uniformInt } from "../random.js";
-import { defineRow, type Case, type RunContext } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext } from "../row.js";
 
 /** Blocks allocated, then freed, per sample. */
 const BLOCKS = 1024;
@@ -31,7 +32,8 @@ export const poolRow = defineRow<{ sizes: SizeClass; loop: Loop }>({
   method:
     "Per sample: allocate a batch of blocks (seeded sizes), then free them in a seeded shuffled order; " +
     "both allocators share one instance and take the same sizes in the same order. " +
-    "loop=wasm runs the batch inside the core (assembly/bench.ts), so the ratio compares the allocators alone; " +
+    "loop=wasm runs the batch inside a plugin (bench/plugins/pool-kernels.ts: the public API's rawAlloc/rawFree, " +
+    "and AssemblyScript's heap.alloc/heap.free), so the ratio compares the allocators alone; " +
     "loop=js makes one JS→wasm call per alloc and per free, as a host does; " +
     "both sides cross the boundary equally often, so the ratio stays fair.",
   grid: { sizes: ["small", "mixed"], loop: ["wasm", "js"] },
@@ -46,14 +48,11 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
   for (let i = 0; i < n; i++) sizes[i] = SIZE_CLASSES[params.sizes](random);
   const order = permutation(random, n);
 
-  const rt = await Runtime.start();
-  const core = coreOf(rt, "bench pool/alloc-free");
-  // The runtime may keep blocks of its own on the ring; the check counts from here.
-  const before = ringCounts(core);
-  const ours = { name: "ring", ops: n, verify: (calls: number) => verifyRing(core, before, calls * n) };
-  const peer = { name: "raw TLSF", ops: n };
+  const row = "pool/alloc-free";
 
   if (params.loop === "wasm") {
+    const { rt, kernels: core } = await startKernels("pool-kernels", "bench pool/alloc-free");
+    const [ours, peer] = ringTasks(core, n);
     // The kernels' three arrays, from raw TLSF so the ring's counters see only
     // the timed blocks. Written once: the kernels never change them.
     const arrays = core.heap_alloc(3 * n * U32_BYTES) >>> 0;
@@ -63,8 +62,8 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
     new Uint32Array(core.memory.buffer, sizesAt, n).set(sizes);
     new Uint32Array(core.memory.buffer, orderAt, n).set(order);
     return {
-      ours: { ...ours, fn: () => core.bench_pool_churn(sizesAt, orderAt, ptrsAt, n) },
-      peers: [{ ...peer, fn: () => core.bench_heap_churn(sizesAt, orderAt, ptrsAt, n) }],
+      ours: { ...ours, fn: () => core.poolChurn(sizesAt, orderAt, ptrsAt, n) },
+      peers: [verifyCompletions(row, { ...peer, fn: () => core.heapChurn(sizesAt, orderAt, ptrsAt, n) })],
       teardown: async () => {
         core.heap_free(arrays);
         await rt.shutdown();
@@ -72,6 +71,9 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
     };
   }
 
+  const rt = await Runtime.start();
+  const core = coreOf(rt, "bench pool/alloc-free");
+  const [ours, peer] = ringTasks(core, n);
   // Two copies of one loop, not one shared closure: a call site that sees
   // both allocators would be polymorphic and slower than either alone.
   const ptrs = new Int32Array(n);
@@ -93,7 +95,7 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         return seen;
       },
     },
-    peers: [{
+    peers: [verifyCompletions(row, {
       ...peer,
       fn: () => {
         let seen = 0;
@@ -105,9 +107,16 @@ async function preparePool(params: { sizes: SizeClass; loop: Loop }, ctx: RunCon
         for (let j = 0; j < n; j++) heapFree(ptrs[order[j]!]!);
         return seen;
       },
-    }],
+    })],
     teardown: () => rt.shutdown(),
   };
+}
+
+/** Ours and the peer without their loops; ours checks that the ring saw exactly the timed blocks. */
+function ringTasks(core: CoreExports, n: number) {
+  // The runtime may keep blocks of its own on the ring; the check counts from here.
+  const before = ringCounts(core);
+  return [{ name: "ring", ops: n, verify: (calls: number) => verifyRing(core, before, calls * n) }, { name: "raw TLSF", ops: n }] as const;
 }
 
 interface RingCounts {

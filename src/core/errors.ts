@@ -18,8 +18,9 @@ export class UnloadableError extends Error {
 
 /** An argument or option was missing, of the wrong type or out of range. */
 export class ArgumentError extends UnloadableError {
-  constructor(message: string) {
-    super("ERR_ARGUMENT", message);
+  /** `options.cause`: the user's own exception, when reading a value threw (src/core/user.ts). */
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_ARGUMENT", message, options);
   }
 }
 
@@ -205,9 +206,9 @@ export class FinaliserError extends UnloadableError {
   /** Which finaliser: the host function's name or `library#n.export`. */
   readonly finaliser: string;
 
-  constructor(phase: FinaliserPhase, finaliser: string, cause: unknown) {
-    const why = cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause);
-    super("ERR_FINALISER", `finaliser ${finaliser} threw (${phase === "shutdown" ? "at shutdown" : phase === "finalize" ? "from Weak.finalize()" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
+  constructor(phase: FinaliserPhase, finaliser: string, cause: unknown, how: "threw" | "rejected" = "threw") {
+    const why = causeText(cause);
+    super("ERR_FINALISER", `finaliser ${finaliser} ${how === "threw" ? "threw" : "returned a promise that rejected"} (${phase === "shutdown" ? "at shutdown" : phase === "finalize" ? "from Weak.finalize()" : "after a collection"}): ${why}. It is not run again; the other finalisers still run`, { cause });
     this.phase = phase;
     this.finaliser = finaliser;
   }
@@ -251,5 +252,40 @@ export class ShutdownCheckError extends UnloadableError {
   constructor(problems: readonly string[]) {
     super("ERR_SHUTDOWN_CHECK", `shutdown check (UNLOADABLE_SHUTDOWN_CHECK=1) failed: ${problems.join("; ")}`);
     this.problems = problems;
+  }
+}
+
+/**
+ * The core's wasm could not be fetched, read or compiled: the package's
+ * build/ is missing or not served beside the library, or the environment
+ * cannot read it. `url` says where it was looked for; `cause` has the reason.
+ */
+export class CoreLoadError extends UnloadableError {
+  /** Where the core was looked for. */
+  readonly url: string;
+
+  constructor(operation: string, url: string, reason: string, options?: ErrorOptions) {
+    super("ERR_CORE_LOAD", `${operation}: could not load the core from ${url}: ${reason}`, options);
+    this.url = url;
+  }
+}
+
+/**
+ * A plugin module was refused: it is not built on the unloadable core, is
+ * built on another version of it, or a plugin call named no export of its
+ * own (docs/plugins.md).
+ */
+export class PluginError extends UnloadableError {
+  constructor(message: string, options?: ErrorOptions) {
+    super("ERR_PLUGIN", message, options);
+  }
+}
+
+/** `cause` in a message; a hostile value (a throwing getter, a revoked Proxy) gives a generic text. */
+export function causeText(cause: unknown): string {
+  try {
+    return cause instanceof Error ? `${cause.name}: ${cause.message}` : typeof cause === "object" && cause !== null ? "a non-Error object" : typeof cause === "symbol" ? "a symbol" : String(cause);
+  } catch {
+    return "a value that cannot be shown";
   }
 }

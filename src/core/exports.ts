@@ -1,12 +1,16 @@
 // The core's exports as the host sees them: the raw ABI (assembly/index.ts),
 // its fault switches and the builds it comes in. Types and constants only.
 
+import type { WasmMemory } from "./wasm-types.js";
+
 /**
  * The core's raw exports (assembly/index.ts). Pointers arrive as signed i32:
  * read them with `>>> 0`. 64-bit counters arrive as f64.
  */
 export interface CoreExports {
-  readonly memory: WebAssembly.Memory;
+  readonly memory: WasmMemory;
+  /** ABI_VERSION (assembly/abi.ts): the host refuses a plugin built on another. */
+  abi_version(): number;
   rt_init(): number;
   rt_exit(): number;
   rt_reset(): void;
@@ -57,6 +61,8 @@ export interface CoreExports {
 
   fault_set(mask: number): void;
   fault_get(): number;
+  /** Test only: the n-th heap allocation from now answers "out of heap", once; 0 turns it off. */
+  fault_fail_allocation(n: number): void;
 
   failure_check(): number;
   failure_message(): number;
@@ -119,7 +125,7 @@ export interface CoreExports {
   root_depth(): number;
   sanity_check(): number;
 
-  // MVars and their blocked threads (assembly/mvar.ts).
+  // MVars and their blocked threads (assembly/mvar/).
   mvar_new(value: number): number;
   mvar_take(slot: number): number;
   mvar_read(slot: number): number;
@@ -179,6 +185,11 @@ export interface CoreExports {
   ephemeron_listed(): number;
   ephemeron_cleared(): number;
   rt_unfinalised_customs(): number;
+  custom_mutator_made(): number;
+  finalise_mutator_registered(): number;
+  call_custom_finaliser(fn: number, payload: number): void;
+  call_finalise_function(fn: number, slot: number): void;
+  call_function(fn: number): void;
 }
 
 /** Fault injection switches of the core (assembly/faults.ts). */

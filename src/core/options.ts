@@ -2,6 +2,10 @@
 
 import { ArgumentError, type FinaliserError } from "./errors.js";
 import type { CoreBuild } from "./exports.js";
+import type { PluginImports, PluginSource } from "./plugin.js";
+import { describe, snapshotOptions } from "./user.js";
+
+export { describe };
 
 export interface RuntimeOptions {
   /**
@@ -45,6 +49,16 @@ export interface RuntimeOptions {
    * the ShutdownReport (docs/finalisers.md).
    */
   onFinaliserError?: (error: FinaliserError) => void;
+  /**
+   * A plugin to run instead of the default core: the bytes of a module built
+   * on the core's AssemblyScript API, or the module compiled (docs/plugins.md).
+   * Each source object is compiled and checked once, then every runtime
+   * started with it gets a fresh instance. A module that is not built on this
+   * version of the core is refused with PluginError.
+   */
+  module?: PluginSource;
+  /** The plugin's own imports, beside the core's `env.abort` and `env.now` (which it may not replace). */
+  imports?: PluginImports;
 }
 
 /** What `faults.stale` can leave stale. */
@@ -74,9 +88,11 @@ export interface ResolvedOptions {
   readonly faults: { readonly skipBarrier: "old-to-young" | "mvar-pop" | undefined; readonly stale: StaleFault | undefined };
   readonly seed: number | undefined;
   readonly onFinaliserError: ((error: FinaliserError) => void) | undefined;
+  readonly module: PluginSource | undefined;
+  readonly imports: PluginImports | undefined;
 }
 
-const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError"]);
+const knownOptions = new Set(["maxHeap", "build", "nursery", "generations", "sanity", "faults", "seed", "onFinaliserError", "module", "imports"]);
 const knownFaults = new Set(["skipBarrier", "stale"]);
 export const UNLIMITED_HEAP = 2 ** 32 - 1;
 export const NURSERY_DEFAULT = 1 << 20;
@@ -89,13 +105,29 @@ export const GENERATIONS_MIN = 2;
 /** The header has 4 generation bits (assembly/heap/layout.ts). */
 export const GENERATIONS_MAX = 16;
 
+// Note [A nursery that fits maxHeap]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The nursery comes out of maxHeap like every other heap byte, and a
+// collection needs room beside it for what survives. A default nursery
+// (1 MiB) under a small maxHeap (say 512 KiB) would make every allocation
+// fail. So when maxHeap is given and the nursery is not, the nursery is
+// shrunk to a NURSERY_HEADROOM-th of maxHeap (never below NURSERY_MIN: a
+// maxHeap under NURSERY_HEADROOM × 64 KiB leaves the heap too small for
+// anything but the allocator ring, which tests of the ring use). When both
+// are given and the nursery alone exceeds maxHeap, the pair is refused.
+
+/** maxHeap over nursery that a default nursery keeps; See Note [A nursery that fits maxHeap]. */
+export const NURSERY_HEADROOM = 4;
+
+/** The default nursery under `maxHeap`: See Note [A nursery that fits maxHeap]. */
+function nurseryFor(maxHeap: number): number {
+  const fit = Math.floor(maxHeap / NURSERY_HEADROOM / NURSERY_ALIGN) * NURSERY_ALIGN;
+  return Math.max(NURSERY_MIN, Math.min(NURSERY_DEFAULT, fit));
+}
+
 export function resolveOptions(options: unknown): ResolvedOptions {
-  if (options === undefined) options = {};
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ArgumentError(`Runtime.start: options must be an object, got ${describe(options)}`);
-  }
-  const given = options as Record<string, unknown>;
-  refuseUnknownKeys("Runtime.start", given, knownOptions);
+  // Read once, each key, before anything is checked: Note [User code runs before the core is entered] (user.ts).
+  const given = snapshotOptions("Runtime.start", options, knownOptions, "");
   for (const key of Object.keys(given)) {
     // `??` below would read null as "use the default": refuse it instead, so a
     // null that was meant as a value does not pass silently.
@@ -111,9 +143,12 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (build !== "release" && build !== "debug") {
     throw new ArgumentError(`Runtime.start: build must be 'release' or 'debug', got ${describe(build)}`);
   }
-  const nursery = given.nursery ?? NURSERY_DEFAULT;
+  const nursery = given.nursery ?? nurseryFor(maxHeap);
   if (typeof nursery !== "number" || !Number.isSafeInteger(nursery) || nursery < NURSERY_MIN || nursery > NURSERY_MAX || nursery % NURSERY_ALIGN !== 0) {
     throw new ArgumentError(`Runtime.start: nursery must be a whole number of bytes from ${NURSERY_MIN} (64 KiB) to ${NURSERY_MAX}, a multiple of ${NURSERY_ALIGN}, got ${describe(nursery)}`);
+  }
+  if (given.nursery !== undefined && given.maxHeap !== undefined && nursery > maxHeap) {
+    throw new ArgumentError(`Runtime.start: the nursery (${nursery} bytes) does not fit in maxHeap (${maxHeap} bytes), so every allocation would fail; give a maxHeap of at least ${NURSERY_HEADROOM} × the nursery, or leave the nursery out and it is sized to fit`);
   }
   const generations = given.generations ?? GENERATIONS_DEFAULT;
   if (typeof generations !== "number" || !Number.isInteger(generations) || generations < GENERATIONS_MIN || generations > GENERATIONS_MAX) {
@@ -131,16 +166,34 @@ export function resolveOptions(options: unknown): ResolvedOptions {
   if (onFinaliserError !== undefined && typeof onFinaliserError !== "function") {
     throw new ArgumentError(`Runtime.start: onFinaliserError must be a function (error) => void, got ${describe(onFinaliserError)}`);
   }
-  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults), seed, onFinaliserError: onFinaliserError as ResolvedOptions["onFinaliserError"] };
+  const { module, imports } = resolvePlugin(given);
+  return { maxHeap, build, nursery, generations, sanity, faults: resolveFaults(given.faults), seed, onFinaliserError: onFinaliserError as ResolvedOptions["onFinaliserError"], module, imports };
+}
+
+function resolvePlugin(given: Record<string, unknown>): { module: PluginSource | undefined; imports: PluginImports | undefined } {
+  const module = given.module;
+  if (module !== undefined && !(module instanceof Uint8Array || module instanceof ArrayBuffer || module instanceof WebAssembly.Module)) {
+    throw new ArgumentError(`Runtime.start: module must be a plugin's bytes (Uint8Array or ArrayBuffer) or a WebAssembly.Module, got ${describe(module)}`);
+  }
+  if (module !== undefined && given.build !== undefined) {
+    throw new ArgumentError("Runtime.start: build chooses a build of the default core; a plugin (module) is built by its author with the core inside it. Leave one of them out");
+  }
+  const imports = given.imports;
+  if (imports !== undefined && module === undefined) {
+    throw new ArgumentError("Runtime.start: imports are a plugin's own imports; give them with the plugin (module)");
+  }
+  if (imports !== undefined) {
+    if (typeof imports !== "object" || Array.isArray(imports)) throw new ArgumentError(`Runtime.start: imports must be an object of import modules ({ env: { … } }), got ${describe(imports)}`);
+    for (const [name, values] of Object.entries(imports as object)) {
+      if (values === null || typeof values !== "object" || Array.isArray(values)) throw new ArgumentError(`Runtime.start: imports.${name} must be an object of import values, got ${describe(values)}`);
+    }
+  }
+  return { module: module as PluginSource | undefined, imports: imports as PluginImports | undefined };
 }
 
 function resolveFaults(faults: unknown): ResolvedOptions["faults"] {
   if (faults === undefined) return { skipBarrier: undefined, stale: undefined };
-  if (faults === null || typeof faults !== "object" || Array.isArray(faults)) {
-    throw new ArgumentError(`Runtime.start: faults must be an object such as { skipBarrier: 'old-to-young' }, got ${describe(faults)}`);
-  }
-  const given = faults as Record<string, unknown>;
-  refuseUnknownKeys("Runtime.start", given, knownFaults, "fault");
+  const given = snapshotOptions("Runtime.start", faults, knownFaults, "{ skipBarrier: 'old-to-young' }", "fault");
   const skipBarrier = given.skipBarrier;
   if (skipBarrier !== undefined && skipBarrier !== "old-to-young" && skipBarrier !== "mvar-pop") {
     throw new ArgumentError(`Runtime.start: faults.skipBarrier must be 'old-to-young' or 'mvar-pop', got ${describe(skipBarrier)}`);
@@ -159,11 +212,3 @@ export function refuseUnknownKeys(operation: string, given: object, known: Reado
   }
 }
 
-export function describe(value: unknown): string {
-  if (typeof value === "string") return JSON.stringify(value);
-  if (typeof value === "number" || typeof value === "boolean" || value === null || value === undefined) return String(value);
-  if (typeof value === "bigint") return `${value}n`;
-  if (Array.isArray(value)) return "an array";
-  const type = typeof value;
-  return type === "object" ? "an object" : `a ${type}`;
-}

@@ -3,9 +3,10 @@
 // reader for the core's own strings (trap and checker messages).
 
 import { CoreTrapError } from "./errors.js";
+import type { WasmMemory } from "./wasm-types.js";
 
 /** Reads an AssemblyScript string (UTF-16, byte length in the word before it). */
-export function liftString(memory: WebAssembly.Memory, ptr: number): string {
+export function liftString(memory: WasmMemory, ptr: number): string {
   ptr >>>= 0;
   if (ptr === 0) return "";
   const buffer = memory.buffer;
@@ -23,6 +24,28 @@ export class CoreAbort extends Error {
   constructor(readonly trap: string) {
     super(trap);
   }
+}
+
+/**
+ * The imports every instance of the core needs (a plugin's too): `env.abort`
+ * (a trap: throws CoreAbort, naming the message and the place) and `env.now`
+ * (the collector's clock, for pause times). The abort reads the message from
+ * the instance's memory, known only once it exists: `attach` gives it.
+ */
+export function coreImports(): { imports: { env: { abort: (message: number, file: number, line: number, column: number) => never; now: () => number } }; attach: (memory: WasmMemory) => void } {
+  let memory: WasmMemory | undefined;
+  const imports = {
+    env: {
+      abort(message: number, file: number, line: number, column: number): never {
+        const text = memory === undefined ? "abort before start" : liftString(memory, message);
+        const where = memory === undefined || file === 0 ? "" : ` (${liftString(memory, file)}:${line >>> 0}:${column >>> 0})`;
+        throw new CoreAbort(text + where);
+      },
+      // The collector's clock, for pause times (assembly/heap/collect.ts).
+      now: (): number => performance.now(),
+    },
+  };
+  return { imports, attach: (m) => { memory = m; } };
 }
 
 /** Turns whatever a core call threw into the error the host reports. */

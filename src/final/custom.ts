@@ -12,6 +12,8 @@ import { afterAllocation } from "../heap/poll.js";
 import { CUSTOM_BYTES, finalisersOf, type CustomEntry } from "./finalisers.js";
 import { LibraryFinaliser, runLibraryFinaliser } from "./library.js";
 import { describe } from "../core/options.js";
+import { bytesView, isUint8Array } from "../core/user.js";
+import { functionName } from "./finalise.js";
 
 /** What a custom block can be finalised by. */
 export type CustomFinaliser = ((payload: number | Uint8Array) => void) | LibraryFinaliser;
@@ -42,7 +44,8 @@ export function readPayload(core: CoreExports, p: number): number | Uint8Array {
 export function makeCustom(context: HeapContext, payload: unknown, finaliser: unknown): Custom {
   const operation = "Runtime.custom";
   const entry = resolveFinaliser(context, finaliser, payload, operation);
-  const bytes = payload instanceof Uint8Array ? payload : undefined;
+  // A plain view, its length read by the intrinsics: Note [User code runs before the core is entered] (src/core/user.ts).
+  const bytes = isUint8Array(payload) ? bytesView(payload, operation) : undefined;
   if (bytes === undefined && (typeof payload !== "number" || !Number.isSafeInteger(payload))) {
     throw new ArgumentError(`${operation}: the payload must be an integer (a safe integer) or a Uint8Array, got ${describe(payload)}`);
   }
@@ -82,21 +85,14 @@ function resolveFinaliser(context: HeapContext, finaliser: unknown, payload: unk
     }
     return entry;
   }
-  if (finaliser instanceof LibraryFinaliser) return libraryEntry(context, finaliser, payload, operation);
+  if (LibraryFinaliser.isOne(finaliser)) return libraryEntry(context, finaliser, payload, operation);
   throw new ArgumentError(`${operation}: the finaliser must be a function or an export of a loaded library (lib.finaliser('name')), got ${describe(finaliser)}`);
 }
 
 function hostEntry(fn: (payload: number | Uint8Array) => unknown): CustomEntry {
-  const name = fn.name === "" ? "(anonymous host function)" : fn.name;
-  return {
-    name,
-    run: (p) => {
-      const result = fn(p);
-      if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-        throw new ArgumentError(`custom finaliser ${name} returned a promise: custom finalisers are synchronous (nothing awaits them, and the runtime may be gone when it settles)`);
-      }
-    },
-  };
+  const name = functionName(fn, "(anonymous host function)");
+  // What it returns is the queue's business: a promise is reported (Note [A finaliser that returns a promise], finalisers.ts).
+  return { name, run: (p) => fn(p) };
 }
 
 function libraryEntry(context: HeapContext, finaliser: LibraryFinaliser, payload: unknown, operation: string): CustomEntry {

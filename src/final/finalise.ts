@@ -5,7 +5,7 @@
 // (src/final/finalisers.ts). See docs/finalisers.md.
 
 import { ArgumentError } from "../core/errors.js";
-import { Handle, handleSlot, type HeapContext } from "../heap/handles.js";
+import { handleSlot, isHandle, type HeapContext } from "../heap/handles.js";
 import { finalisersOf, type FunctionEntry, type FunctionKind } from "./finalisers.js";
 import { describe } from "../core/options.js";
 
@@ -28,23 +28,30 @@ export function functionEntry(kind: FunctionKind, fn: unknown, operation: string
 }
 
 function makeEntry(kind: FunctionKind, fn: (value?: unknown) => unknown): FunctionEntry {
-  const name = fn.name === "" ? `(anonymous ${kind} function)` : fn.name;
-  return {
-    kind,
-    name,
-    run: (value) => {
-      const result: unknown = kind === "finalise" ? fn(value) : fn();
-      if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
-        throw new ArgumentError(`${kind} function ${name} returned a promise: finalisers are synchronous (nothing awaits them; the value it was given is freed when it returns)`);
-      }
-    },
-  };
+  const name = functionName(fn, `(anonymous ${kind} function)`);
+  // What it returns is the queue's business: a promise is reported (Note [A finaliser that returns a promise], finalisers.ts).
+  return { kind, name, run: kind === "finalise" ? (value) => fn(value) : () => fn() };
+}
+
+/**
+ * A function's name for messages, read once when it is registered; a name
+ * that cannot be read (a Proxy's throwing trap) is not the caller's error
+ * worth refusing the registration for.
+ */
+export function functionName(fn: object, anonymous: string): string {
+  let name: unknown;
+  try {
+    name = (fn as { readonly name?: unknown }).name;
+  } catch {
+    return "(a function whose name cannot be read)";
+  }
+  return typeof name === "string" && name !== "" ? name : anonymous;
 }
 
 /** rt.finalise (isLast false) and rt.finaliseLast (isLast true). */
 export function registerFinaliser(context: HeapContext, value: unknown, fn: unknown, isLast: boolean): void {
   const operation = isLast ? "Runtime.finaliseLast" : "Runtime.finalise";
-  if (!(value instanceof Handle)) {
+  if (!isHandle(value)) {
     throw new ArgumentError(`${operation}: the value must be a heap object held by a handle (a Block, MVar, Custom or Weak of this runtime), got ${describe(value)}; numbers, strings and other immediates cannot be finalised`);
   }
   const slot = handleSlot(value, operation, context);

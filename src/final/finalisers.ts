@@ -25,6 +25,16 @@
 // register), but not shut it down or restart it: that would tear the heap
 // down under the queue still running.
 //
+// Note [A finaliser that returns a promise]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Finalisers are synchronous: the queue runs each to its return, and
+// shutdown does not wait for anything they start. A finaliser that returns
+// a promise (an async function) is reported at once as a FinaliserError (an
+// ArgumentError cause saying so), and its promise is not awaited; but it is
+// watched, so that a rejection is reported too (a second FinaliserError,
+// `rejected`, to onFinaliserError and the counts) and never becomes an
+// unhandled rejection, which would end a Node process by default.
+//
 // Note [Function slots]
 // ~~~~~~~~~~~~~~~~~~~~~
 // A finalise / finaliseLast registration or a weak finalizer names a slot of
@@ -46,8 +56,10 @@
 // handle f kept past its return would keep v alive at the whim of V8's
 // collector, so it is stale instead (StaleHandleError 'freed').
 
+import { emitWarning } from "../core/environment.js";
 import type { CoreExports } from "../core/exports.js";
-import { CoreTrapError, FinaliserError } from "../core/errors.js";
+import { ArgumentError, causeText, CoreTrapError, FinaliserError } from "../core/errors.js";
+import { isInstance, isThenable } from "../core/user.js";
 import type { FinaliserFailure, FinaliserPhase, FinaliserStats } from "../core/report.js";
 import { Handle, withoutBackstop, type HeapContext } from "../heap/handles.js";
 import { decode } from "../heap/values.js";
@@ -58,7 +70,7 @@ export interface CustomEntry {
   /** For messages: the function's name, or `library.export`. */
   readonly name: string;
   /** Runs it with the block's payload. */
-  readonly run: (payload: number | Uint8Array) => void;
+  readonly run: (payload: number | Uint8Array) => unknown;
 }
 
 /** What kind of function a FunctionEntry is. */
@@ -70,7 +82,7 @@ export interface FunctionEntry {
   /** For messages: the function's name. */
   readonly name: string;
   /** Runs it; `value` only for `finalise` (Note [The value a finalise function receives]). */
-  readonly run: (value?: unknown) => void;
+  readonly run: (value?: unknown) => unknown;
 }
 
 /** The host's shutdown steps, counted for the ShutdownReport. */
@@ -86,7 +98,13 @@ export interface FinalisationReport {
 /** How many failures a report lists in full; the count covers all of them. */
 export const FAILURES_LISTED = 32;
 /** Custom finaliser indices are u32 in the core's blocks. */
-const INDEX_LIMIT = 2 ** 32;
+const INDEX_LIMIT = 2 ** 31;
+/**
+ * Bit 31 of an index the core names: a function of the plugin itself
+ * (MUTATOR_FUNCTION in assembly/heap/mutator-finalisers.ts), run by calling
+ * back into the instance; host indices stay below it.
+ */
+const MUTATOR_FUNCTION = 2 ** 31;
 
 // The core's dead-queue record (assembly/heap/custom.ts): a length word, a pad
 // word, then the block's payload: finaliser u32, flags u32, number f64, bytes.
@@ -104,13 +122,15 @@ interface Job {
   readonly custom: boolean;
   readonly index: number;
   readonly payload: unknown;
+  /** A plugin's own function (index has MUTATOR_FUNCTION): the instance to call it in. */
+  readonly core?: CoreExports;
 }
 
 /** Where errors go; see Note [The finaliser queue]. */
 export type FinaliserErrorHandler = (error: FinaliserError) => void;
 
 function warn(error: FinaliserError): void {
-  process.emitWarning(error);
+  emitWarning(error);
 }
 
 /** Finalisation state of one runtime cycle. See Note [The finaliser queue]. */
@@ -136,6 +156,10 @@ export class Finalisers {
   #created = 0;
   #finalised = 0;
   #duplicates = 0;
+  /** Made and registered by a plugin's own code, as the core counted them (noteMutator). */
+  #mutatorCreated = 0;
+  #mutatorRegistered = 0;
+  #mutatorRun = 0;
   #errors = 0;
   readonly #failures: FinaliserFailure[] = [];
 
@@ -156,7 +180,7 @@ export class Finalisers {
 
   /** Records a finaliser for a new custom block; the index the block will hold. */
   register(entry: CustomEntry): number {
-    if (this.#nextIndex >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^32 custom blocks in one cycle; restart the runtime");
+    if (this.#nextIndex >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^31 custom blocks in one cycle; restart the runtime");
     const index = this.#nextIndex++;
     this.#table.set(index, entry);
     return index;
@@ -170,7 +194,7 @@ export class Finalisers {
   /** Records a finalise / finaliseLast / weak function; the slot the core will hold. */
   registerFunction(entry: FunctionEntry): number {
     const index = this.#freeSlots.pop() ?? this.#functions.length;
-    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.registerFunction: 2^32 finalisers pending at once; let some values die first");
+    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.registerFunction: 2^31 finalisers pending at once; let some values die first");
     this.#functions[index] = entry;
     this.#functionsRegistered++;
     this.#functionsPending++;
@@ -193,8 +217,8 @@ export class Finalisers {
   }
 
   /** `w.finalize()`: the weak's finaliser runs now, from the queue, once. */
-  runWeakNow(index: number): void {
-    this.#queue.push({ custom: false, index, payload: undefined });
+  runWeakNow(index: number, core?: CoreExports): void {
+    this.#queue.push(core === undefined ? { custom: false, index, payload: undefined } : { custom: false, index, payload: undefined, core });
     this.#run("finalize");
   }
 
@@ -229,7 +253,8 @@ export class Finalisers {
 
   /** Registrations the wave did not run (made during it); dropped with the heap. */
   dropFunctions(): number {
-    const dropped = this.#functionsPending;
+    const dropped = this.#functionsPending + this.#mutatorPending;
+    this.#mutatorRun = this.#mutatorRegistered;
     this.#clearFunctions();
     return dropped;
   }
@@ -259,6 +284,11 @@ export class Finalisers {
     return count;
   }
 
+  /** True when a finaliser index names a plugin's own function (run in its instance). */
+  isMutatorFunction(index: number): boolean {
+    return index >= MUTATOR_FUNCTION;
+  }
+
   /** The runtime died from a trap: drop everything without running anything. */
   abandon(): void {
     this.unloadLibraries();
@@ -280,12 +310,12 @@ export class Finalisers {
 
   stats(): FinaliserStats {
     return {
-      customCreated: this.#created,
+      customCreated: this.createdCount,
       customFinalised: this.#finalised,
       customPending: this.#table.size,
-      functionsRegistered: this.#functionsRegistered,
+      functionsRegistered: this.functionsRegisteredCount,
       functionsRun: this.#functionsRun,
-      functionsPending: this.#functionsPending,
+      functionsPending: this.#functionsPending + this.#mutatorPending,
       libraries: this.#libraries.length,
       errors: this.#errors,
     };
@@ -303,7 +333,23 @@ export class Finalisers {
 
   /** finalise / finaliseLast / weak functions registered this cycle, and run. */
   get functionsRegisteredCount(): number {
-    return this.#functionsRegistered;
+    return this.#functionsRegistered + this.#mutatorRegistered;
+  }
+
+  /** A plugin's registrations not run yet. */
+  get #mutatorPending(): number {
+    return this.#mutatorRegistered - this.#mutatorRun;
+  }
+
+  /**
+   * Reads what a plugin's own code made (custom blocks with its finalisers,
+   * its finalise / finaliseLast / weak functions), as the core counted it:
+   * the host never sees them made. Before stats, after each drain, and
+   * before the exit's report.
+   */
+  noteMutator(core: CoreExports): void {
+    this.#mutatorCreated = core.custom_mutator_made() >>> 0;
+    this.#mutatorRegistered = core.finalise_mutator_registered() >>> 0;
   }
 
   get functionsRunCount(): number {
@@ -311,7 +357,7 @@ export class Finalisers {
   }
 
   get createdCount(): number {
-    return this.#created;
+    return this.#created + this.#mutatorCreated;
   }
 
   get finalisedCount(): number {
@@ -334,6 +380,7 @@ export class Finalisers {
    * queue, in Note [Finaliser order], and clears the core's queues.
    */
   #drain(core: CoreExports): void {
+    this.noteMutator(core);
     this.#drainFunctions(core);
     this.#drainCustoms(core);
   }
@@ -349,11 +396,16 @@ export class Finalisers {
       const due = new Uint32Array(core.memory.buffer, core.finalise_due_first_data() >>> 0, 2 * firsts).slice();
       // Freed by #runFunction, each in a finally (Note [The value a finalise function receives]).
       withoutBackstop(() => {
-        for (let i = 0; i < due.length; i += 2) this.#queue.push({ custom: false, index: due[i]!, payload: decode(context, core, due[i + 1]!) });
+        for (let i = 0; i < due.length; i += 2) {
+          const index = due[i]!;
+          // A plugin's function gets a handle slot of the core's, freed after the call.
+          if (index >= MUTATOR_FUNCTION) this.#queue.push({ custom: false, index, payload: core.handle_new(due[i + 1]!) >>> 0, core });
+          else this.#queue.push({ custom: false, index, payload: decode(context, core, due[i + 1]!) });
+        }
       });
     }
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined });
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined });
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
+    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
     core.finalise_due_clear();
   }
 
@@ -371,7 +423,7 @@ export class Finalisers {
       const payload = (flags & CUSTOM_BYTES) !== 0
         ? new Uint8Array(core.memory.buffer, at + RECORD_BYTES, length).slice()
         : view.getFloat64(at + RECORD_NUMBER, true);
-      this.#queue.push({ custom: true, index, payload });
+      this.#queue.push({ custom: true, index, payload, core });
       at += Math.ceil((RECORD_BYTES + length) / RECORD_ALIGN) * RECORD_ALIGN;
     }
     core.custom_dead_clear();
@@ -394,6 +446,10 @@ export class Finalisers {
   }
 
   #runOne(job: Job): void {
+    if (job.index >= MUTATOR_FUNCTION) {
+      this.#runMutatorFunction(job);
+      return;
+    }
     if (!job.custom) {
       this.#runFunction(job);
       return;
@@ -406,12 +462,41 @@ export class Finalisers {
     this.#table.delete(job.index);
     this.#finalised++;
     this.#inCustom = true;
+    if (this.#context !== undefined) this.#context.inCustomFinaliser = true;
     try {
-      entry.run(job.payload as number | Uint8Array);
+      this.#returned(entry.run(job.payload as number | Uint8Array), entry.name, "custom finaliser", "custom finalisers are synchronous (nothing awaits them, and the runtime may be gone when it settles)");
     } catch (thrown) {
       this.#report(new FinaliserError(this.#phase, entry.name, thrown));
     } finally {
       this.#inCustom = false;
+      if (this.#context !== undefined) this.#context.inCustomFinaliser = false;
+    }
+  }
+
+  /**
+   * A plugin's own finaliser: a call back into the instance. Counted as the
+   * host's own are; a trap in it is the runtime's trap (CoreTrapError
+   * through the guard of the call that collected), not a finaliser's error,
+   * since the instance can no longer be trusted.
+   */
+  #runMutatorFunction(job: Job): void {
+    const core = job.core!;
+    if (job.custom) {
+      this.#finalised++;
+      core.call_custom_finaliser(job.index, job.payload as number);
+      return;
+    }
+    this.#functionsRun++;
+    this.#mutatorRun++;
+    if (job.payload === undefined) {
+      core.call_function(job.index);
+      return;
+    }
+    const slot = job.payload as number;
+    try {
+      core.call_finalise_function(job.index, slot);
+    } finally {
+      core.handle_free(slot);
     }
   }
 
@@ -431,10 +516,12 @@ export class Finalisers {
       }
       this.#functionsRun++;
       try {
-        entry.run(value);
+        this.#returned(entry.run(value), entry.name, `${entry.kind} function`, "finalisers are synchronous (nothing awaits them; the value it was given is freed when it returns)");
       } catch (thrown) {
-        // The runtime died under it: that is the caller's error, not the finaliser's.
-        if (thrown instanceof CoreTrapError) throw thrown;
+        // This runtime died under it: that is the caller's error, not the
+        // finaliser's. Another runtime's trap is the finaliser's own error
+        // (Note [Only a trap discards a runtime], src/runtime.ts).
+        if (isInstance(thrown, CoreTrapError) && this.#context?.owner.state === "dead") throw thrown;
         this.#report(new FinaliserError(this.#phase, entry.name, thrown));
       }
     } finally {
@@ -455,11 +542,29 @@ export class Finalisers {
     }
   }
 
+  /**
+   * What a finaliser returned: a thenable is reported as a misuse at once,
+   * and its rejection, when it comes, as the finaliser's error. See Note [A
+   * finaliser that returns a promise].
+   */
+  #returned(result: unknown, name: string, what: string, why: string): void {
+    if (!isThenable(what, result)) return;
+    const phase = this.#phase;
+    const reportRejection = (reason: unknown): void => this.#report(new FinaliserError(phase, name, reason, "rejected"));
+    try {
+      Promise.resolve(result).then(undefined, reportRejection);
+    } catch (thrown) {
+      // Its `constructor` getter threw: that is its rejection.
+      reportRejection(thrown);
+    }
+    throw new ArgumentError(`${what} ${name} returned a promise: ${why}`);
+  }
+
   #report(error: FinaliserError): void {
     this.#errors++;
     if (this.#failures.length < FAILURES_LISTED) {
       const cause = error.cause;
-      this.#failures.push({ phase: error.phase, finaliser: error.finaliser, message: cause instanceof Error ? `${cause.name}: ${cause.message}` : String(cause) });
+      this.#failures.push({ phase: error.phase, finaliser: error.finaliser, message: causeText(cause) });
     }
     try {
       this.#onError(error);

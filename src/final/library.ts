@@ -17,14 +17,16 @@
 // `call` returns what the export returns, and the library can import
 // whatever the host gives it.
 
-import { ArgumentError, LibraryError } from "../core/errors.js";
-import { describe, refuseUnknownKeys } from "../core/options.js";
+import { ArgumentError, causeText, LibraryError } from "../core/errors.js";
+import { describe } from "../core/options.js";
+import { bytesView, isUint8Array, snapshotOptions } from "../core/user.js";
+import type { WasmImportValue, WasmInstance, WasmModule } from "../core/wasm-types.js";
 
 /** What `rt.loadLibrary` accepts: the module's bytes, or a compiled module. */
-export type LibrarySource = Uint8Array | ArrayBuffer | WebAssembly.Module;
+export type LibrarySource = Uint8Array | ArrayBuffer | WasmModule;
 
 /** Import object for the library: module name → field → value. */
-export type LibraryImports = Readonly<Record<string, Readonly<Record<string, WebAssembly.ImportValue>>>>;
+export type LibraryImports = Readonly<Record<string, Readonly<Record<string, WasmImportValue>>>>;
 
 export interface LoadLibraryOptions {
   /** The library's imports (default: none). */
@@ -38,7 +40,7 @@ let unloadOf: (library: Library) => void;
 let finaliserOf: (library: Library, name: string, payload: number) => void;
 
 /** @internal Called with each new library instance (the stress harness counts their collection). */
-export type LibraryInstanceObserver = (instance: WebAssembly.Instance, library: Library) => void;
+export type LibraryInstanceObserver = (instance: WasmInstance, library: Library) => void;
 const observers = new Set<LibraryInstanceObserver>();
 
 /**
@@ -55,6 +57,13 @@ export function observeLibraryInstances(observer: LibraryInstanceObserver): () =
 export class LibraryFinaliser {
   readonly library: Library;
   readonly exportName: string;
+  /** The brand isLibraryFinaliser checks: no Proxy trap of a user's object runs. */
+  readonly #brand = true;
+
+  /** @internal True when `value` is a LibraryFinaliser. */
+  static isOne(value: unknown): value is LibraryFinaliser {
+    return typeof value === "object" && value !== null && #brand in value;
+  }
 
   /** @internal */
   constructor(library: Library, exportName: string) {
@@ -82,7 +91,7 @@ export class Library {
   #exportNames: readonly string[];
 
   /** @internal Use rt.loadLibrary. */
-  constructor(instance: WebAssembly.Instance, name: string | undefined, runtimeId: number) {
+  constructor(instance: WasmInstance, name: string | undefined, runtimeId: number) {
     this.id = nextLibraryId++;
     this.name = name ?? `library#${this.id}`;
     this.runtimeId = runtimeId;
@@ -178,36 +187,62 @@ export function runLibraryFinaliser(library: Library, name: string, payload: num
  */
 export async function instantiateLibrary(source: unknown, options: unknown, runtimeId: number): Promise<Library> {
   const operation = "Runtime.loadLibrary";
-  if (!(source instanceof WebAssembly.Module || source instanceof Uint8Array || source instanceof ArrayBuffer)) {
+  // Brand checks, not instanceof: Note [User code runs before the core is entered] (src/core/user.ts).
+  const module0 = isModule(source) ? source : undefined;
+  const bytes = module0 !== undefined ? undefined : isUint8Array(source) ? bytesView(source, operation) : isArrayBuffer(source) ? source : undefined;
+  if (module0 === undefined && bytes === undefined) {
     throw new ArgumentError(`${operation}: the library must be wasm bytes (Uint8Array or ArrayBuffer) or a WebAssembly.Module, got ${describe(source)}`);
   }
   const { imports, name } = resolveLibraryOptions(options, operation);
   // Synchronous compilation and instantiation, on purpose: See Note [Synchronous instantiation].
   let module: WebAssembly.Module;
   try {
-    module = source instanceof WebAssembly.Module ? source : new WebAssembly.Module(source);
+    module = module0 ?? new WebAssembly.Module(bytes as BufferSource);
   } catch (thrown) {
-    throw new LibraryError(`${operation}: the bytes are not a valid wasm module: ${(thrown as Error).message}`, { cause: thrown });
+    throw new LibraryError(`${operation}: the bytes are not a valid wasm module: ${causeText(thrown)}`, { cause: thrown });
   }
   let instance: WebAssembly.Instance;
   try {
     instance = new WebAssembly.Instance(module, imports as WebAssembly.Imports);
   } catch (thrown) {
+    // The imports resolved and the module's start function ran and trapped: not a matter of imports.
+    if (thrown instanceof WebAssembly.RuntimeError) {
+      throw new LibraryError(`${operation}: ${name ?? "the library"} trapped in its start function while being instantiated: ${thrown.message}; the module itself failed, fix or rebuild it`, { cause: thrown });
+    }
     const needs = WebAssembly.Module.imports(module).map((i) => `${i.module}.${i.name} (${i.kind})`).join(", ");
-    throw new LibraryError(`${operation}: could not instantiate ${name ?? "the library"}: ${(thrown as Error).message}; it imports ${needs || "nothing"}: pass them in options.imports`, { cause: thrown });
+    throw new LibraryError(`${operation}: could not instantiate ${name ?? "the library"}: ${causeText(thrown)}; it imports ${needs || "nothing"}: pass them in options.imports`, { cause: thrown });
   }
   return new Library(instance, name, runtimeId);
 }
 
 const knownLibraryOptions = new Set(["imports", "name"]);
 
-function resolveLibraryOptions(options: unknown, operation: string): { imports: LibraryImports; name: string | undefined } {
-  if (options === undefined) return { imports: {}, name: undefined };
-  if (options === null || typeof options !== "object" || Array.isArray(options)) {
-    throw new ArgumentError(`${operation}: options must be an object like { imports, name }, got ${describe(options)}`);
+const arrayBufferByteLength = Object.getOwnPropertyDescriptor(ArrayBuffer.prototype, "byteLength")!.get!;
+
+/** True for a WebAssembly.Module, by the engine's own check (no Proxy trap runs). */
+function isModule(value: unknown): value is WebAssembly.Module {
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    WebAssembly.Module.exports(value as WebAssembly.Module);
+    return true;
+  } catch {
+    return false;
   }
-  const given = options as Record<string, unknown>;
-  refuseUnknownKeys(operation, given, knownLibraryOptions);
+}
+
+/** True for an ArrayBuffer (not a SharedArrayBuffer), by the intrinsic getter's brand check. */
+function isArrayBuffer(value: unknown): value is ArrayBuffer {
+  if (typeof value !== "object" || value === null) return false;
+  try {
+    arrayBufferByteLength.call(value);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function resolveLibraryOptions(options: unknown, operation: string): { imports: LibraryImports; name: string | undefined } {
+  const given = snapshotOptions(operation, options, knownLibraryOptions, "{ imports, name }");
   const imports = given.imports ?? {};
   if (imports === null || typeof imports !== "object" || Array.isArray(imports)) {
     throw new ArgumentError(`${operation}: imports must be an object of modules ({ module: { name: value } }), got ${describe(imports)}`);

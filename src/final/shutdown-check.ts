@@ -13,6 +13,7 @@
 // Runtimes are tracked strongly from start to their end only while the
 // switch is on; off, nothing is tracked and nothing is checked.
 
+import { environmentVariable } from "../core/environment.js";
 import { LeakError, ShutdownCheckError } from "../core/errors.js";
 import type { Finalisers } from "./finalisers.js";
 import type { ShutdownReport } from "../core/report.js";
@@ -21,7 +22,7 @@ import type { ShutdownReport } from "../core/report.js";
 export const SHUTDOWN_CHECK_ENV = "UNLOADABLE_SHUTDOWN_CHECK";
 
 /** Read once: the switch is for whole runs, like OCAMLRUNPARAM. */
-export const shutdownCheckEnabled = process.env[SHUTDOWN_CHECK_ENV] === "1";
+export const shutdownCheckEnabled = environmentVariable(SHUTDOWN_CHECK_ENV) === "1";
 
 /** What the check needs of a runtime to shut it down at the end. */
 export interface CheckedRuntime {

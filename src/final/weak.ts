@@ -5,7 +5,7 @@
 // or at `w.finalize()`. The core's side: assembly/heap/weak.ts.
 
 import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
-import { Handle, handleContext, handleSlot, type HeapContext } from "../heap/handles.js";
+import { Handle, handleContext, handleSlot, isHandle, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkValue, decode, encode } from "../heap/values.js";
 import { finalisersOf } from "./finalisers.js";
@@ -44,14 +44,18 @@ export class Weak<V = unknown> extends Handle {
     const context = handleContext(this);
     const slot = handleSlot(this, "Weak.finalize");
     const finaliser = context.run("Weak.finalize", (core) => core.weak_finalize(core.handle_get(slot) >>> 0) >>> 0);
-    if (finaliser !== NO_FINALISER) finalisersOf(context).runWeakNow(finaliser - 1);
+    if (finaliser === NO_FINALISER) return;
+    const finalisers = finalisersOf(context);
+    // A plugin's own finalizer runs in its instance, so under the trap guard.
+    if (finalisers.isMutatorFunction(finaliser - 1)) context.run("Weak.finalize", (core) => finalisers.runWeakNow(finaliser - 1, core));
+    else finalisers.runWeakNow(finaliser - 1);
   }
 }
 
 /** rt.weak: validates, registers the finalizer, allocates the weak object. */
 export function makeWeak<V>(context: HeapContext, key: unknown, rest: unknown[]): Weak<V> {
   const operation = "Runtime.weak";
-  if (!(key instanceof Handle)) {
+  if (!isHandle(key)) {
     throw new ArgumentError(`${operation}: the key must be a heap object held by a handle (a Block, MVar, Custom or Weak of this runtime), got ${describe(key)}`);
   }
   if (rest.length > 2) throw new ArgumentError(`${operation}: expected (key, value?, finalizer?), got ${rest.length + 1} arguments`);

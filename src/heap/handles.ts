@@ -16,6 +16,7 @@
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "../core/errors.js";
 import { describe } from "../core/options.js";
+import { isThenable } from "../core/user.js";
 import { HostRefTable } from "./hostrefs.js";
 
 /** The core's "out of heap" where it would hand out a handle-table slot (NO_HANDLE in assembly/heap/handles.ts). */
@@ -82,24 +83,55 @@ export function heapContextOf(owner: unknown, operation: string): HeapContext {
   return source(operation);
 }
 
+/** 16- and 32-bit views of one core's memory (HeapContext.views). */
+export interface MemoryViews {
+  readonly units: Uint16Array;
+  readonly words: Uint32Array;
+}
+
+/** What the backstop keeps for a handle: its slot and its cycle, reached through a cell the cycle empties when it ends. */
 interface Held {
-  readonly context: HeapContext;
+  readonly cell: BackstopCell;
   readonly slot: number;
+}
+
+// Note [The backstop lets go of an ended cycle]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A FinalizationRegistry holds its held values strongly until the callback
+// has run, and callbacks run only as tasks. Had the held value been the
+// HeapContext itself, every handle dropped without free() would keep its
+// cycle's context, threads and so the instance and its WebAssembly.Memory
+// alive until a task ran after its collection: a loop of start → work →
+// shutdown that awaits only promises never gives one, and ran out of wasm
+// memory in Chromium after ~200 runtimes (found by the browser demo). The
+// held value names the cycle through a cell that HeapContext.end() empties,
+// so an ended cycle is reachable from nothing the backstop keeps.
+interface BackstopCell {
+  context: HeapContext | undefined;
 }
 
 // Module-level, so it lives as long as the package: an unreachable registry
 // never calls back (docs: DESIGN.md, measured facts).
-const backstop = new FinalizationRegistry<Held>((held) => held.context.reclaim(held.slot));
+const backstop = new FinalizationRegistry<Held>((held) => held.cell.context?.reclaim(held.slot));
 
 /** The heap state of one runtime cycle, on the host side. */
 export class HeapContext {
   readonly owner: HeapOwner;
   readonly hostRefs = new HostRefTable();
   readonly maxHeap: number;
+  /**
+   * @internal Set by the finaliser queue while a custom finaliser runs: every
+   * call into the runtime, MVar operations included, is then refused
+   * (Note [The finaliser queue], src/final/finalisers.ts).
+   */
+  inCustomFinaliser = false;
   #guard: CoreGuard;
   #ended: StaleReason | undefined;
+  /** Names this cycle to the backstop until it ends; see Note [The backstop lets go of an ended cycle]. */
+  readonly #backstopCell: BackstopCell = { context: this };
   #scopes: Handle[][] = [];
   #reclaimed = 0;
+  #views: MemoryViews | undefined;
 
   /** What the subsystems above the heap do after a collection; see Note [The heap calls up through its context]. */
   #events: HeapEvents | undefined;
@@ -135,15 +167,60 @@ export class HeapContext {
     return this.#ended;
   }
 
+  /**
+   * @internal Views over the core's whole memory (strings are read and
+   * written through them: Note [Strings without a call per field],
+   * values.ts), remade when memory.grow has detached the last buffer (its
+   * views then have length 0), dropped when the cycle ends so that a stale
+   * handle keeps no memory alive.
+   */
+  views(core: CoreExports): MemoryViews {
+    let views = this.#views;
+    if (views === undefined || views.words.length === 0) {
+      const buffer = core.memory.buffer;
+      views = this.#views = { units: new Uint16Array(buffer), words: new Uint32Array(buffer) };
+    }
+    return views;
+  }
+
   /** The cycle ends; returns how many host references were released. */
   end(reason: "shutdown" | "restarted"): number {
     this.#ended = reason;
+    this.#backstopCell.context = undefined;
+    this.#views = undefined;
     this.#scopes = [];
     return this.hostRefs.releaseAll();
   }
 
   run<T>(operation: string, body: (core: CoreExports) => T): T {
     return this.#guard(operation, body);
+  }
+
+  /** @internal The cell the backstop reaches this cycle through. */
+  get backstopCell(): BackstopCell {
+    return this.#backstopCell;
+  }
+
+  /**
+   * @internal The live core, checked as run() checks it, for a hot path
+   * that calls it directly instead of through a closure (Block.get/set: a
+   * closure per call was a third of an int get). The caller wraps its core
+   * calls in try/catch and throws `failed(operation, thrown)`.
+   */
+  enter(operation: string): CoreExports {
+    return this.#guard(operation, coreItself);
+  }
+
+  /** @internal What a core call made after enter() threw, as run() would throw it: a trap marks the runtime dead. */
+  failed(operation: string, thrown: unknown): unknown {
+    try {
+      this.#guard(operation, () => {
+        throw thrown;
+      });
+    } catch (guarded) {
+      return guarded;
+    }
+    return thrown;
   }
 
   /** Handles reclaimed by the FinalizationRegistry because nobody freed them. */
@@ -154,7 +231,13 @@ export class HeapContext {
   /** @internal Frees a slot, if this cycle still runs. */
   release(slot: number): void {
     if (this.ended !== undefined) return;
-    this.#guard("Handle.free", (core) => core.handle_free(slot));
+    // Every handle's free() ends here: no closure per call (Note [Block access without a closure], block.ts).
+    const core = this.enter("Handle.free");
+    try {
+      core.handle_free(slot);
+    } catch (thrown) {
+      throw this.failed("Handle.free", thrown);
+    }
   }
 
   /** @internal The backstop: a handle was collected by V8 without free(). */
@@ -168,9 +251,12 @@ export class HeapContext {
     }
   }
 
-  /** @internal Puts a new handle in the innermost scope, if any. */
-  track(handle: Handle): void {
-    this.#scopes.at(-1)?.push(handle);
+  /** @internal Puts a new handle in the innermost scope; false when no scope is open. */
+  track(handle: Handle): boolean {
+    const scopes = this.#scopes;
+    if (scopes.length === 0) return false;
+    scopes[scopes.length - 1]!.push(handle);
+    return true;
   }
 
   /**
@@ -188,16 +274,19 @@ export class HeapContext {
       returned = true;
     } finally {
       if (this.#scopes.at(-1) === frame) this.#scopes.pop();
-      const escaping = returned && result instanceof Handle ? result : undefined;
+      const escaping = returned && isHandle(result) ? result : undefined;
       for (const handle of frame) if (handle !== escaping) handle.free();
-      if (escaping !== undefined) this.#scopes.at(-1)?.push(escaping);
+      // Note [A scope is the backstop]: out of the last scope, the registry takes over.
+      if (escaping !== undefined && !this.track(escaping)) backstopEscaped(escaping);
     }
-    if (result !== null && typeof result === "object" && typeof (result as { then?: unknown }).then === "function") {
+    if (isThenable("Runtime.scope", result)) {
       throw new ArgumentError("Runtime.scope: the function returned a promise; scopes are synchronous (handles made after an await would escape them). Free those handles yourself, or use a scope between awaits");
     }
     return result as T;
   }
 }
+
+const coreItself = (core: CoreExports): CoreExports => core;
 
 /** Set while handles are made that their maker frees itself (withoutBackstop). */
 let skipBackstop = false;
@@ -219,26 +308,55 @@ export function withoutBackstop<T>(make: () => T): T {
 
 let slotOfHandle: (handle: Handle, operation: string, user?: HeapContext) => number;
 let contextOfHandle: (handle: Handle) => HeapContext;
+let handleBrand: (value: object) => boolean;
+
+/** True when `value` is a Handle (Block, MVar, Custom, Weak), by its brand: no user code runs. */
+export function isHandle(value: unknown): value is Handle {
+  return typeof value === "object" && value !== null && handleBrand(value);
+}
+
+let backstopEscaped: (handle: Handle) => void;
+
+// Note [A scope is the backstop]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// The FinalizationRegistry backstop exists for handles nobody frees. A
+// handle made while a scope is open is freed by that scope, in a finally,
+// whatever its function does; so it is not registered. Registering one cost
+// more than everything else a block costs: profiling 2·10⁶ rt.block calls
+// in scopes (node --cpu-prof, issue 18) put 54 % of the time in the Handle
+// constructor's register call and 19 % in V8's collector (its registry
+// cells), for ~1.8 µs per block against ~0.25 µs without. The one handle a
+// scope's function returns escapes to the enclosing scope, and when there is
+// none it is registered at that moment, so every handle outside a scope is
+// still backstopped. withoutBackstop's handles are freed by their maker, so
+// they are never registered, in a scope or not.
 
 /** A heap object held by JS: a GC root until freed. See Note [Handle stamps]. */
 export class Handle {
   readonly #context: HeapContext;
   readonly #slot: number;
-  readonly #backstopped: boolean;
+  #backstopped: boolean;
   #freed = false;
 
   /** @internal Wraps a slot the core just handed out. */
   constructor(context: HeapContext, slot: number) {
     this.#context = context;
     this.#slot = slot;
-    this.#backstopped = !skipBackstop;
-    if (this.#backstopped) backstop.register(this, { context, slot }, this);
-    context.track(this);
+    // Note [A scope is the backstop].
+    this.#backstopped = !context.track(this) && !skipBackstop;
+    if (this.#backstopped) backstop.register(this, { cell: context.backstopCell, slot }, this);
   }
 
   static {
+    // A brand check: no Proxy trap or prototype of the user's runs (Note [User code runs before the core is entered]).
+    handleBrand = (value) => #slot in value;
     slotOfHandle = (handle, operation, user) => handle.#checkedSlot(operation, user);
     contextOfHandle = (handle) => handle.#context;
+    backstopEscaped = (handle) => {
+      if (handle.#backstopped || handle.#freed) return;
+      handle.#backstopped = true;
+      backstop.register(handle, { cell: handle.#context.backstopCell, slot: handle.#slot }, handle);
+    };
   }
 
   /** Lets the object go (it is collected once nothing else reaches it). Idempotent. */

@@ -30,7 +30,11 @@ export function afterAllocation(context: HeapContext, core: CoreExports): void {
 
 function drainDeadHostRefs(context: HeapContext, core: CoreExports): void {
   const count = core.hostref_dead_length() >>> 0;
-  const queue = new Uint32Array(core.memory.buffer, core.hostref_dead_queue() >>> 0, count);
-  for (const index of queue) context.hostRefs.release(index);
+  // An indexed loop over the cycle's memory view: a typed array and its
+  // iterator per drain were 14 % of an object tryPut+tryTake (issue 18's profile).
+  const words = context.views(core).words;
+  const start = core.hostref_dead_queue() >>> 2;
+  const hostRefs = context.hostRefs;
+  for (let i = 0; i < count; i++) hostRefs.release(words[start + i]!);
   core.hostref_dead_clear();
 }

@@ -9,8 +9,9 @@
 //   undefined                                 → refused (UnrepresentableValueError)
 
 import type { CoreExports } from "../core/exports.js";
-import { OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
-import { Handle, handleSlot, type HeapContext } from "./handles.js";
+import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
+import { bytesView, isThenable, isUint8Array } from "../core/user.js";
+import { handleSlot, isHandle, type HandleKind, type HeapContext } from "./handles.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -34,10 +35,60 @@ export function kindName(kind: number): string {
 /** Code units per String.fromCharCode call: well below engines' argument limits. */
 const DECODE_CHUNK = 8192;
 
-/** Refuses, before anything is allocated, a value that cannot cross. */
+/** Most bytes in one bytes object: maxLengthFor(KIND_BYTES) in assembly/heap/layout.ts. */
+export const BYTES_MAX = 2 ** 30;
+/** Most UTF-16 code units in one string object: maxLengthFor(KIND_STRING). */
+export const STRING_MAX = 2 ** 29;
+
+/**
+ * Refuses, before anything is allocated, a value that cannot cross. Runs
+ * none of the user's code: See Note [User code runs before the core is
+ * entered] (src/core/user.ts).
+ */
 export function checkValue(context: HeapContext, value: unknown, operation: string): void {
-  if (value === undefined) throw new UnrepresentableValueError(operation, "undefined");
-  if (value instanceof Handle) handleSlot(value, operation, context);
+  switch (typeof value) {
+    case "undefined":
+      throw new UnrepresentableValueError(operation, "undefined");
+    case "string":
+      if (value.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${value.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
+      return;
+    case "object":
+      if (value === null) return;
+      if (isHandle(value)) handleSlot(value, operation, context);
+      else if (isUint8Array(value)) checkBytes(bytesView(value, operation), operation);
+  }
+}
+
+/**
+ * checkValue, and for a value a promise will deliver (an MVar's or a
+ * channel's): no thenable, which the promise would adopt instead of
+ * returning it (Note [Thenables are not delivered]).
+ */
+export function checkDeliverable(context: HeapContext, value: unknown, operation: string): void {
+  checkValue(context, value, operation);
+  if (typeof value === "object" && value !== null && (isHandle(value) || isUint8Array(value))) return;
+  if (isThenable(operation, value)) {
+    throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
+  }
+}
+
+// Note [Thenables are not delivered]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A promise resolved with a thenable does not fulfil with it: it calls its
+// `then` and takes whatever that passes on (or never settles, if `then`
+// never calls back). A value put into an MVar comes out of a promise
+// (take, read, a channel's read), so a thenable put there would never come
+// back as itself: its `then` would run, and the take would hang or return
+// something else, the value lost. So put, tryPut, rt.mvar(initial) and the
+// channels' write refuse a thenable with ArgumentError, reading `then` once;
+// it can still be stored in a block (Block.get returns it as itself), and a
+// block holding it can go through an MVar. An object whose `then` getter
+// answers differently later (not callable at the put, callable at the take)
+// is adopted by the delivering promise as the Promise rules say: the host
+// cannot read a property fewer times than the engine does.
+
+function checkBytes(view: Uint8Array, operation: string): void {
+  if (view.length > BYTES_MAX) throw new ArgumentError(`${operation}: a Uint8Array of ${view.length} bytes is longer than the heap holds in one object (${BYTES_MAX}); split it`);
 }
 
 function isImmediateInt(n: number): boolean {
@@ -85,8 +136,8 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
       throw new UnrepresentableValueError(operation, "undefined");
   }
   if (value === null) return VALUE_NULL;
-  if (value instanceof Uint8Array) return encodeBytes(context, core, value, operation);
-  if (value instanceof Handle) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
+  if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
+  if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
@@ -98,14 +149,46 @@ function allocated(context: HeapContext, p: number, operation: string, what: str
   return p >>> 0;
 }
 
+// Note [Strings without a call per field]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A string crossing used to cost four core calls and a fresh typed array
+// each way (heap_kind, heap_length, heap_payload, a Uint16Array over the
+// payload; String.fromCharCode.apply on that typed array, which V8 takes on
+// its slow path for array-likes): a CPU profile of Block.get of a
+// 16-character string (issue 18) had 43 % of the time in decodeString. Now
+// the host reads the object's header itself, through views of the whole
+// memory kept per cycle (HeapContext.views), at the offsets
+// assembly/heap/layout.ts draws: info word at obj (kind in bits 2–5), length
+// at obj + LENGTH_OFFSET, payload at obj + HEADER_SIZE. A short string is
+// gathered into a plain array for fromCharCode (its fast path); a long one
+// goes in chunks as before. values-roundtrip tests hold the two sides of
+// the layout together.
+
+/** assembly/heap/layout.ts: LENGTH_OFFSET, HEADER_SIZE, and the kind's bits in the info word. */
+const LENGTH_OFFSET = 4;
+const HEADER_SIZE = 8;
+const KIND_SHIFT = 2;
+const KIND_MASK = 0xf;
+/** Strings up to this many code units are decoded through a plain array (fromCharCode's fast path). */
+const SHORT_STRING = 64;
+
+/** The kind of the object at `p`, read from its info word. */
+function kindAt(context: HeapContext, core: CoreExports, p: number): number {
+  return (context.views(core).words[p >>> 2]! >>> KIND_SHIFT) & KIND_MASK;
+}
+
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
+  if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
-  const units = new Uint16Array(core.memory.buffer, core.heap_payload(p) >>> 0, s.length);
-  for (let i = 0; i < s.length; i++) units[i] = s.charCodeAt(i);
+  const units = context.views(core).units;
+  const at = (p + HEADER_SIZE) >>> 1;
+  for (let i = 0; i < s.length; i++) units[at + i] = s.charCodeAt(i);
   return p;
 }
 
+/** `bytes`: a plain view (bytesView), whose length no user code can change. */
 function encodeBytes(context: HeapContext, core: CoreExports, bytes: Uint8Array, operation: string): number {
+  checkBytes(bytes, operation);
   const p = allocated(context, core.heap_bytes_new(bytes.length), operation, `${bytes.length} bytes`);
   new Uint8Array(core.memory.buffer, core.heap_payload(p) >>> 0, bytes.length).set(bytes);
   return p;
@@ -119,14 +202,14 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   if (word === VALUE_TRUE) return true;
   if (word === VALUE_FALSE) return false;
   if ((word & POINTER_MASK) !== 0 || word === 0) throw new Error(`decode: 0x${word.toString(16)} is not a value the host can see`);
-  const kind = core.heap_kind(word);
+  const kind = kindAt(context, core, word);
   switch (kind) {
     case Kind.block:
       return context.wrap("block", core.handle_new(word) >>> 0);
     case Kind.float:
       return core.heap_float_value(word);
     case Kind.string:
-      return decodeString(core, word);
+      return decodeString(context, core, word);
     case Kind.bytes:
       return new Uint8Array(core.memory.buffer, core.heap_payload(word) >>> 0, core.heap_length(word) >>> 0).slice();
     case Kind.mvar:
@@ -143,12 +226,40 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }
 
-function decodeString(core: CoreExports, p: number): string {
-  const length = core.heap_length(p) >>> 0;
-  const units = new Uint16Array(core.memory.buffer, core.heap_payload(p) >>> 0, length);
+function decodeString(context: HeapContext, core: CoreExports, p: number): string {
+  const { units, words } = context.views(core);
+  const length = words[(p + LENGTH_OFFSET) >>> 2]!;
+  const at = (p + HEADER_SIZE) >>> 1;
+  if (length <= SHORT_STRING) {
+    const codes = new Array<number>(length);
+    for (let i = 0; i < length; i++) codes[i] = units[at + i]!;
+    return String.fromCharCode.apply(null, codes);
+  }
   let s = "";
   for (let i = 0; i < length; i += DECODE_CHUNK) {
-    s += String.fromCharCode.apply(null, units.subarray(i, i + DECODE_CHUNK) as unknown as number[]);
+    s += String.fromCharCode.apply(null, units.subarray(at + i, at + Math.min(length, i + DECODE_CHUNK)) as unknown as number[]);
   }
   return s;
 }
+
+/**
+ * rt.adopt: the JS value of the handle a plugin made in `slot`. A Block,
+ * MVar, Custom or Weak keeps the slot (the host frees it); any other value
+ * is decoded and the slot freed at once.
+ */
+export function adopt(context: HeapContext, core: CoreExports, slot: unknown, operation: string): unknown {
+  if (typeof slot !== "number" || !Number.isInteger(slot) || slot < 0 || slot > 0xffff_fffe || !core.handle_is_live(slot)) {
+    throw new ArgumentError(`${operation}: ${typeof slot === "number" ? slot : typeof slot} is not a live handle slot; adopt the slot a plugin's handleNew returned, once`);
+  }
+  const word = core.handle_get(slot) >>> 0;
+  if ((word & POINTER_MASK) === 0 && word !== 0) {
+    const kind = handleKinds[core.heap_kind(word)];
+    if (kind !== undefined) return context.wrap(kind, slot);
+  }
+  const value = decode(context, core, word);
+  core.handle_free(slot);
+  return value;
+}
+
+/** The handle class of each kind that has one (HandleMakers). */
+const handleKinds: Readonly<Record<number, HandleKind>> = { [Kind.block]: "block", [Kind.mvar]: "mvar", [Kind.custom]: "custom", [Kind.weak]: "weak" };

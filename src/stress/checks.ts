@@ -168,7 +168,7 @@ export function overallVerdict(checks: readonly CheckResult[]): "PASS" | "FAIL" 
 
 function poolOutstanding(e: Evidence): CheckResult {
   const base = { id: "pool-outstanding", title: "pool outstanding after every exit", limit: 0, unit: "blocks" } as const;
-  if (e.exits === 0) return { ...base, figure: "no exit completed", value: null, verdict: "n/a" };
+  if (e.exits === 0) return { ...base, figure: e.skipped ?? "no exit completed", value: null, verdict: "n/a" };
   if (e.leakingExits === 0) {
     return { ...base, figure: `0 blocks / 0 bytes over ${count(e.exits)} exits`, value: 0, verdict: "pass" };
   }
@@ -195,7 +195,7 @@ function poolOutstanding(e: Evidence): CheckResult {
 // memory.size() unchanged; a leak grows it again and again and fails both.
 function restartGrowth(e: Evidence): CheckResult {
   const base = { id: "restart-growth", title: "restart memory fixpoint (cycles 2..k)", limit: 0, unit: "pages" } as const;
-  if (e.restartSeries === 0) return { ...base, figure: "no restart series ran", value: null, verdict: "n/a" };
+  if (e.restartSeries === 0) return { ...base, figure: e.skipped ?? "no restart series ran", value: null, verdict: "n/a" };
   const over = `over ${count(e.restartSeries)} series × ${count(e.restartsPerSeries)} restarts (${count(e.restartCycles)} cycles)`;
   const settled = e.seriesThatSettled === 0 ? "" : `; ${count(e.seriesThatSettled)} settled after one growth (See Note [Restart fixpoint])`;
   if (e.seriesThatGrew === 0) return { ...base, figure: `0 pages ${over}${settled}`, value: 0, verdict: "pass" };
@@ -265,7 +265,7 @@ function slope(series: MemorySeries, fit: SeriesFit | undefined, e: Evidence, li
 
 function integrity(e: Evidence): CheckResult {
   const base = { id: "integrity", title: "workload integrity (data, sanity, traps)", limit: 0, unit: "violations" } as const;
-  const figure = `${count(e.verifications)} verifications, ${count(e.sanityChecks)} sanity checks, ${count(e.violations)} violations`;
+  const figure = `${count(e.verifications)} verifications, ${count(e.sanityChecks)} sanity checks, ${count(e.violations)} violations${e.skipped === undefined ? "" : ` (data and sanity ${e.skipped})`}`;
   if (e.violations === 0) return { ...base, figure, value: 0, verdict: e.exits === 0 ? "n/a" : "pass" };
   return { ...base, figure, value: e.violations, verdict: "fail", detail: `first at cycle ${e.firstViolation!.cycle}: ${e.firstViolation!.message}` };
 }

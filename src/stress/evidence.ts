@@ -30,6 +30,8 @@ export interface WorkloadTally {
 export const MAX_SETTLING_GROWTHS = 1;
 
 export class Evidence {
+  /** Set when the checks that need the core cannot apply: why (Note [Stressing a foreign module]). */
+  skipped: string | undefined;
   /** init → exit cycles ended (shutdowns and in-instance restarts). */
   exits = 0;
   /** Exits after which the pool still counted blocks or bytes outstanding. */

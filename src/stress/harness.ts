@@ -41,7 +41,9 @@
 // gets reported.
 
 import { CoreFault } from "../core/exports.js";
-import { LeakError, SanityError, UnloadableError } from "../core/errors.js";
+import { instantiateSync } from "@assemblyscript/loader";
+import { ArgumentError, LeakError, PluginError, SanityError, UnloadableError } from "../core/errors.js";
+import { checkAbi } from "../core/plugin.js";
 import { setHostFault } from "../core/faults.js";
 import { Random } from "../threads/random.js";
 import type { ShutdownReport } from "../core/report.js";
@@ -50,7 +52,8 @@ import { observeLibraryInstances } from "../final/library.js";
 import { evaluateChecks, fitSeries, overallVerdict, warmupEnd, type CheckResult, type SeriesFit } from "./checks.js";
 import { Evidence, type WorkloadTally } from "./evidence.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
-import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions } from "./options.js";
+import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions, type StressPlugin } from "./options.js";
+import { PLUGIN_WORKLOAD, pluginWorkload } from "./workloads/plugin.js";
 import { Rotation, workloadEntries } from "./registry.js";
 import { type Workload } from "./workload.js";
 
@@ -96,7 +99,8 @@ export interface StressResult {
 /** Runs the stress harness in this process (which needs `--expose-gc`). */
 export async function runStress(options?: StressOptions): Promise<StressResult> {
   const resolved = resolveStressOptions(options);
-  const runner = new StressRun(resolved, options?.onProgress);
+  const plugin = resolved.plugin === undefined ? undefined : await preparePlugin(resolved.plugin);
+  const runner = new StressRun(resolved, options?.onProgress, plugin);
   try {
     return await runner.run();
   } finally {
@@ -116,6 +120,8 @@ class StressRun {
   readonly #poolLeak: boolean;
   /** The workload's check of the exit that ends its cycle (WorkloadOutcome.afterExit). */
   #afterExit: ((report: ShutdownReport) => string | undefined) | undefined;
+  /** The workload checks its finaliser errors itself (WorkloadOutcome.checksFinaliserErrors). */
+  #finaliserErrorsChecked = false;
   readonly #stopObservingLibraries: () => void;
   readonly #barrierSkip: boolean;
   readonly #mvarPop: boolean;
@@ -125,10 +131,15 @@ class StressRun {
   #started = 0;
   #lastSampleMs = 0;
 
-  constructor(options: ResolvedStressOptions, onProgress: StressOptions["onProgress"]) {
+  /** A module not built on the core, run bare: Note [Stressing a foreign module]. */
+  readonly #foreign: ForeignModule | undefined;
+
+  constructor(options: ResolvedStressOptions, onProgress: StressOptions["onProgress"], plugin: PreparedPlugin | undefined) {
     this.#options = options;
     this.#onProgress = onProgress;
-    const entries = workloadEntries(options.workload);
+    this.#foreign = plugin?.kind === "foreign" ? plugin : undefined;
+    if (this.#foreign !== undefined) this.#evidence.skipped = FOREIGN_SKIPPED;
+    const entries = plugin?.kind === "plugin" ? [{ workload: plugin.workload, period: 1 }] : workloadEntries(options.workload);
     this.#freshTurns = new Rotation(entries);
     this.#seriesTurns = new Rotation(entries);
     this.#seeds = new Random(options.seed);
@@ -150,7 +161,8 @@ class StressRun {
     let cycle = 0;
     let first: MemorySample | undefined;
     while (cycle < cycles) {
-      if (this.#isRestartSeries(cycle)) await this.#restartSeries(cycle);
+      if (this.#foreign !== undefined) await this.#foreignCycle(cycle, this.#foreign);
+      else if (this.#isRestartSeries(cycle)) await this.#restartSeries(cycle);
       else await this.#freshCycle(cycle);
       cycle++;
       const elapsed = performance.now() - this.#started;
@@ -194,7 +206,8 @@ class StressRun {
   async #start(cycle: number, workload: Workload): Promise<Runtime> {
     const rt = await Runtime.start({
       ...workload.runtimeOptions,
-      build: this.#options.build,
+      // A plugin carries its own core: the build option is the default core's.
+      ...(workload.runtimeOptions?.module === undefined ? { build: this.#options.build } : {}),
       ...(this.#barrierSkip ? { faults: { skipBarrier: "old-to-young" } } : {}),
       ...(this.#mvarPop ? { faults: { skipBarrier: "mvar-pop" } } : {}),
     });
@@ -212,6 +225,7 @@ class StressRun {
     try {
       const outcome = await workload.run({ runtime: rt, random, cycle });
       this.#afterExit = outcome.afterExit;
+      this.#finaliserErrorsChecked = outcome.checksFinaliserErrors === true;
       this.#evidence.workload(cycle, outcome, workload.name);
       rt.checkSanity();
       this.#evidence.sanityChecks++;
@@ -234,7 +248,9 @@ class StressRun {
   /** Records an exit's report; a LeakError is evidence, not an error of the harness. */
   async #ending(cycle: number, end: () => Promise<ShutdownReport>): Promise<ShutdownReport | undefined> {
     const afterExit = this.#afterExit;
+    const errorsChecked = this.#finaliserErrorsChecked;
     this.#afterExit = undefined;
+    this.#finaliserErrorsChecked = false;
     let report: ShutdownReport;
     try {
       report = await end();
@@ -248,7 +264,7 @@ class StressRun {
     // A runtime that died from a trap has no exit to judge; the trap is already a violation.
     if (report.trap === undefined) {
       this.#evidence.exit(cycle, report);
-      this.#judgeFinalisation(cycle, report, afterExit);
+      this.#judgeFinalisation(cycle, report, afterExit, errorsChecked);
     }
     return report;
   }
@@ -257,8 +273,8 @@ class StressRun {
    * Every exit finalises every custom block, with no finaliser failing, and
    * the workload's own after-exit check holds (docs/finalisers.md).
    */
-  #judgeFinalisation(cycle: number, report: ShutdownReport, afterExit: ((report: ShutdownReport) => string | undefined) | undefined): void {
-    if (report.finaliserErrors !== 0) {
+  #judgeFinalisation(cycle: number, report: ShutdownReport, afterExit: ((report: ShutdownReport) => string | undefined) | undefined, errorsChecked: boolean): void {
+    if (report.finaliserErrors !== 0 && !errorsChecked) {
       const first = report.finaliserFailures[0];
       this.#evidence.violation(cycle, `${report.finaliserErrors} finaliser(s) failed in the cycle; first: ${first?.finaliser} (${first?.phase}): ${first?.message}`);
     }
@@ -290,6 +306,23 @@ class StressRun {
     this.#evidence.restartSeriesEnded(cycle, pages);
     await this.#shutdown(rt, cycle);
     this.#evidence.turnEnded(workload.name, cycle);
+  }
+
+  /** See Note [Stressing a foreign module]. */
+  async #foreignCycle(cycle: number, foreign: ForeignModule): Promise<void> {
+    let instance: WebAssembly.Instance | undefined;
+    try {
+      instance = instantiateSync(foreign.module, {}).instance;
+      this.#probe.trackForeign(instance);
+      const fn = instance.exports[foreign.entry];
+      if (typeof fn !== "function") throw new ArgumentError(`stress: the module has no function export '${foreign.entry}'`);
+      (fn as (...args: number[]) => unknown)(...foreign.args);
+      this.#evidence.operations++;
+    } catch (thrown) {
+      this.#evidence.violation(cycle, describeFailure(thrown));
+    }
+    instance = undefined;
+    this.#evidence.turnEnded(PLUGIN_WORKLOAD, cycle);
   }
 
   async #sample(cycle: number): Promise<MemorySample> {
@@ -346,6 +379,48 @@ class StressRun {
       reproduce: reproduceCommand(this.#options, cyclesRun),
     };
   }
+}
+
+// Note [Stressing a foreign module]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// `--module` takes any wasm module. One built on the core (its ABI checked,
+// Note [A plugin is checked before it runs], src/core/plugin.ts) runs as a
+// workload in a Runtime like any other, with every check. One that is not
+// has no pool, no init/exit and no heap to check: each cycle instantiates it
+// bare (through @assemblyscript/loader, which supplies the imports an
+// AssemblyScript module takes: env.abort, env.trace, env.seed), calls the
+// entry and drops the instance. Instances and memories collected and the
+// process-memory slopes still apply, and do judge it; the pool, restart and
+// integrity checks are reported as skipped, with the reason, never as passed.
+
+/** Why the checks that need the core are skipped for a module not built on it. */
+const FOREIGN_SKIPPED = "skipped: the module is not built on the unloadable core (no pool, no init/exit, no heap to check)";
+
+/** A --module run's workload: a plugin on the core, or a bare module. */
+type PreparedPlugin = { readonly kind: "plugin"; readonly workload: Workload } | ForeignModule;
+
+interface ForeignModule {
+  readonly kind: "foreign";
+  readonly module: WebAssembly.Module;
+  readonly entry: string;
+  readonly args: readonly number[];
+}
+
+/** Compiles the run's module once and decides how to run it. */
+async function preparePlugin(plugin: StressPlugin): Promise<PreparedPlugin> {
+  const module = plugin.source instanceof WebAssembly.Module ? plugin.source : await WebAssembly.compile(plugin.source as BufferSource);
+  try {
+    checkAbi(module);
+  } catch (thrown) {
+    const exports = WebAssembly.Module.exports(module);
+    // Built on another version of the core: a usage error, not a bare module.
+    if (!(thrown instanceof PluginError) || exports.some((e) => e.name === "abi_version")) throw thrown;
+    if (!exports.some((e) => e.name === plugin.entry && e.kind === "function")) {
+      throw new ArgumentError(`stress: the module has no function export '${plugin.entry}'; its functions are ${exports.filter((e) => e.kind === "function").map((e) => e.name).join(", ") || "(none)"}`);
+    }
+    return { kind: "foreign", module, entry: plugin.entry, args: plugin.args };
+  }
+  return { kind: "plugin", workload: pluginWorkload(module, plugin.entry, plugin.args, plugin.path) };
 }
 
 function describeFailure(thrown: unknown): string {

@@ -113,6 +113,17 @@ export class MemoryProbe {
     this.#memoriesTracked++;
   }
 
+  /** Counts a bare module's instance and its memory (Note [Stressing a foreign module], harness.ts). */
+  trackForeign(instance: WebAssembly.Instance): void {
+    this.#registry.register(instance, "instance");
+    this.#instancesTracked++;
+    const memory = instance.exports.memory;
+    if (memory instanceof WebAssembly.Memory) {
+      this.#registry.register(memory, "memory");
+      this.#memoriesTracked++;
+    }
+  }
+
   /** Counts a library instance (src/final/library.ts) until it is collected. */
   trackLibrary(instance: WebAssembly.Instance): void {
     this.#registry.register(instance, "library");

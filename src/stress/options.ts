@@ -80,6 +80,27 @@ export interface StressOptions {
   build?: CoreBuild;
   /** Called every few cycles. */
   onProgress?: (progress: StressProgress) => void;
+  /**
+   * A user's plugin to stress instead of the registered workloads: its bytes
+   * or compiled module (`--module FILE.wasm`). Each cycle calls `entry`
+   * with `entryArgs` (docs/plugins.md). A module not built on the core is
+   * instantiated bare, and only the checks that apply to it are judged.
+   */
+  module?: Uint8Array | ArrayBuffer | WebAssembly.Module;
+  /** Where the module came from, for the report and the reproduce command. */
+  modulePath?: string;
+  /** The export each cycle calls (required with `module`). */
+  entry?: string;
+  /** Its arguments (numbers; default none). */
+  entryArgs?: readonly number[];
+}
+
+/** The plugin a run stresses (StressOptions.module), resolved. */
+export interface StressPlugin {
+  readonly source: Uint8Array | ArrayBuffer | WebAssembly.Module;
+  readonly path: string;
+  readonly entry: string;
+  readonly args: readonly number[];
 }
 
 /** StressOptions with every default filled in (onProgress excepted). */
@@ -98,6 +119,8 @@ export interface ResolvedStressOptions {
   readonly samples: number;
   readonly warmup: number;
   readonly build: CoreBuild;
+  /** The plugin stressed instead of the workloads, if any. */
+  readonly plugin?: StressPlugin;
 }
 
 /** The RSS limit's default, in slope limits. See Note [The RSS limit] in src/stress/checks.ts. */
@@ -127,6 +150,7 @@ const MAX_WARMUP = 0.9;
 const knownOptions = new Set([
   "cycles", "seconds", "workload", "seed", "inject", "mode", "restartEvery", "restarts",
   "slopeLimit", "rssSlopeLimit", "minSlopeSpan", "samples", "warmup", "build", "onProgress",
+  "module", "modulePath", "entry", "entryArgs",
 ]);
 
 function wholeNumber(name: string, value: unknown, min: number, max: number): number {
@@ -193,7 +217,25 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
     samples: wholeNumber("samples", pick("samples"), 1, MAX_SAMPLES),
     warmup: realNumber("warmup", pick("warmup"), 0, MAX_WARMUP),
     build,
+    ...resolvePlugin(given),
   };
+}
+
+function resolvePlugin(given: Record<string, unknown>): { plugin?: StressPlugin } {
+  const { module, modulePath, entry, entryArgs } = given;
+  if (module === undefined) {
+    if (entry !== undefined || entryArgs !== undefined) throw new ArgumentError("stress: entry names an export of a plugin; give the plugin too (module, or --module FILE.wasm)");
+    return {};
+  }
+  if (!(module instanceof Uint8Array || module instanceof ArrayBuffer || module instanceof WebAssembly.Module)) {
+    throw new ArgumentError(`stress: module must be a wasm module's bytes or a WebAssembly.Module, got ${describe(module)}`);
+  }
+  if (given.workload !== undefined) throw new ArgumentError("stress: a plugin (module) is the run's workload; leave workload out");
+  if (typeof entry !== "string" || entry === "") throw new ArgumentError(`stress: with a plugin, entry must name the export each cycle calls (--entry NAME), got ${describe(entry)}`);
+  const args = entryArgs ?? [];
+  if (!Array.isArray(args) || args.some((a) => typeof a !== "number")) throw new ArgumentError(`stress: entryArgs must be an array of numbers, got ${describe(entryArgs)}`);
+  if (modulePath !== undefined && typeof modulePath !== "string") throw new ArgumentError(`stress: modulePath must be a string, got ${describe(modulePath)}`);
+  return { plugin: { source: module, path: modulePath ?? "(module)", entry, args: [...args] } };
 }
 
 /**
@@ -203,7 +245,12 @@ export function resolveStressOptions(options: unknown): ResolvedStressOptions {
  */
 export function reproduceCommand(options: ResolvedStressOptions, cyclesRun: number): string {
   const args = ["npx unloadable stress", `--seed ${options.seed}`, `--cycles ${Math.max(1, cyclesRun)}`, "--seconds 0"];
-  if (options.workload !== STRESS_DEFAULTS.workload) args.push(`--workload ${options.workload}`);
+  if (options.plugin !== undefined) {
+    args.push(`--module ${options.plugin.path}`, `--entry ${options.plugin.entry}`);
+    if (options.plugin.args.length > 0) args.push(`--args ${options.plugin.args.join(",")}`);
+  } else if (options.workload !== STRESS_DEFAULTS.workload) {
+    args.push(`--workload ${options.workload}`);
+  }
   if (options.mode !== STRESS_DEFAULTS.mode) args.push(`--mode ${options.mode}`);
   if (options.restartEvery !== STRESS_DEFAULTS.restartEvery) args.push(`--restart-every ${options.restartEvery}`);
   if (options.restarts !== STRESS_DEFAULTS.restarts) args.push(`--restarts ${options.restarts}`);

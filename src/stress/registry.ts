@@ -26,7 +26,8 @@
 // The default list (DEFAULT_WORKLOAD) runs every workload the issues ask
 // `npm start` to pass, in 72 s on two quiet cores (about 160 s loaded):
 // `pool-churn` (≈ 1 ms a cycle with start and exit), `heap` (≈ 3.5 ms),
-// `finalise` (≈ 6 ms, up to three library instances a cycle) in turn, and
+// `finalise` (≈ 6 ms, up to three library instances a cycle), `hostile`
+// (bad input mixed into real work) in turn, and
 // the full `pipeline` (≈ 670 ms) once every PIPELINE_PERIOD turns: about 40
 // cycles of 4 MiB each in a 10,000-cycle run. `pipeline-short` (≈ 45 ms) is CI's form (npm test).
 
@@ -36,6 +37,7 @@ import { heap } from "./workloads/heap.js";
 import { poolChurn } from "./workloads/pool-churn.js";
 import { pipeline, pipelineShort } from "./workloads/pipeline.js";
 import { finalise } from "./workloads/finalise.js";
+import { hostile } from "./workloads/hostile.js";
 
 import type { Workload } from "./workload.js";
 
@@ -46,6 +48,7 @@ const registry: ReadonlyMap<string, Workload> = new Map<string, Workload>([
   [pipelineShort.name, pipelineShort],
   [heap.name, heap],
   [finalise.name, finalise],
+  [hostile.name, hostile],
 ]);
 
 /** The name that selects every registered workload in turn. See Note [Rotating workloads]. */
@@ -61,7 +64,7 @@ export const PIPELINE_PERIOD = 250;
 const MAX_PERIOD = 1_000_000;
 
 /** The workloads run when none is named, in turn. See Note [Rotating workloads]. */
-export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name, finalise.name, `${pipeline.name}${PERIOD_MARK}${PIPELINE_PERIOD}`].join(WORKLOAD_SEPARATOR);
+export const DEFAULT_WORKLOAD = [poolChurn.name, heap.name, finalise.name, hostile.name, `${pipeline.name}${PERIOD_MARK}${PIPELINE_PERIOD}`].join(WORKLOAD_SEPARATOR);
 
 /** A workload in a list, with its period: 1 takes its share of the regular turns, N ≥ 2 one turn in N. */
 export interface WorkloadEntry {

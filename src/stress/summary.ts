@@ -20,7 +20,8 @@ export function formatSummary(result: StressResult): string {
   const o = result.options;
   const lines: string[] = [];
   const injected = o.inject.length > 0 ? `, injected ${o.inject.join(", ")}` : "";
-  lines.push(`unloadable stress: workload ${o.workload}, mode ${o.mode}, seed ${o.seed}${injected}`);
+  const work = o.plugin === undefined ? `workload ${o.workload}` : `plugin ${o.plugin.path}, entry ${o.plugin.entry}(${o.plugin.args.join(", ")})`;
+  lines.push(`unloadable stress: ${work}, mode ${o.mode}, seed ${o.seed}${injected}`);
   lines.push(
     `${count(result.cyclesRun)} cycles (${count(result.exits)} exits, ${count(result.operations)} operations) in ${(result.elapsedMs / 1000).toFixed(1)} s, stopped by ${result.stoppedBy}` +
       (result.stoppedBy === "runaway" ? " (memory grew by over 1 GiB: see the failing checks)" : ""),

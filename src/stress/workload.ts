@@ -60,6 +60,12 @@ export interface WorkloadOutcome {
    * must not hold the runtime.
    */
   readonly afterExit?: (report: ShutdownReport) => string | undefined;
+  /**
+   * True: the cycle's finalisers fail on purpose and afterExit checks their
+   * errors exactly, so the harness does not fail the cycle for them (the
+   * hostile workload, Note [Hostile workload checks]).
+   */
+  readonly checksFinaliserErrors?: boolean;
 }
 
 /** One kind of work the harness can run in each cycle. See Note [Adding a workload]. */

@@ -62,12 +62,12 @@
 // return, throw) leaves the channel as it is, since other readers may share it.
 
 import { ArgumentError, ChannelClosedError, StaleHandleError } from "../core/errors.js";
-import { describe, refuseUnknownKeys } from "../core/options.js";
+import { describe } from "../core/options.js";
 import type { Block } from "../heap/block.js";
 import type { MVar } from "./mvar.js";
 import { heapContextOf, isHeapOwner } from "../heap/handles.js";
 import { checkBlockingOptions, type BlockingOptions } from "./threads.js";
-import { checkValue } from "../heap/values.js";
+import { checkDeliverable } from "../heap/values.js";
 
 /**
  * What a channel needs of its runtime: a `Runtime` (from Runtime.start()).
@@ -125,7 +125,13 @@ export class Chan<T> implements AsyncIterable<T> {
     const hole = rt.mvar<Block>();
     try {
       this.#readVar = rt.mvar<MVar<Block>>(hole);
-      this.#end = { writeVar: rt.mvar<MVar<Block>>(hole), users: 1, closed: false };
+      // All or nothing: Note [A channel made part-way is let go].
+      try {
+        this.#end = { writeVar: rt.mvar<MVar<Block>>(hole), users: 1, closed: false };
+      } catch (thrown) {
+        this.#readVar.free();
+        throw thrown;
+      }
     } finally {
       hole.free();
     }
@@ -332,6 +338,22 @@ export class Chan<T> implements AsyncIterable<T> {
   }
 }
 
+/**
+ * Largest BoundedChan capacity: each slot is an MVar with a handle of its
+ * own (about 150 bytes of JS and 28 of heap), so 2²⁰ slots cost some 180
+ * MiB; a capacity of 2³¹ would exhaust V8's heap and end the process
+ * before the runtime's maxHeap could refuse it.
+ */
+export const BOUNDED_CHAN_CAPACITY_MAX = 2 ** 20;
+
+// Note [A channel made part-way is let go]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A channel is several MVars made one after the other, and any of them can
+// fail (out of heap under maxHeap, a runtime that shut down). A constructor
+// that fails part-way frees every handle it made before the error reaches
+// the caller, so the MVars become garbage at the next collection instead
+// of staying rooted until shutdown: a constructor is all or nothing.
+
 /** A FIFO channel holding at most `capacity` values; writers wait while it is full. */
 export class BoundedChan<T> implements AsyncIterable<T> {
   readonly capacity: number;
@@ -347,15 +369,24 @@ export class BoundedChan<T> implements AsyncIterable<T> {
 
   constructor(rt: ChannelRuntime, capacity: number) {
     checkRuntime("BoundedChan", rt);
-    if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1) {
-      throw new ArgumentError(`BoundedChan: capacity must be a whole number of at least 1, got ${describe(capacity)}`);
+    if (typeof capacity !== "number" || !Number.isSafeInteger(capacity) || capacity < 1 || capacity > BOUNDED_CHAN_CAPACITY_MAX) {
+      throw new ArgumentError(`BoundedChan: capacity must be a whole number from 1 to ${BOUNDED_CHAN_CAPACITY_MAX}, got ${describe(capacity)}`);
     }
     this.capacity = capacity;
     this.#rt = rt;
-    this.#slots = [];
-    for (let i = 0; i < capacity; i++) this.#slots.push(rt.mvar<T>());
-    this.#readPos = rt.mvar<number>(0);
-    this.#writePos = rt.mvar<number>(0);
+    // All or nothing: Note [A channel made part-way is let go].
+    const made: MVar<unknown>[] = [];
+    try {
+      for (let i = 0; i < capacity; i++) made.push(rt.mvar<T>());
+      made.push(rt.mvar<number>(0));
+      made.push(rt.mvar<number>(0));
+    } catch (thrown) {
+      for (const mvar of made) mvar.free();
+      throw thrown;
+    }
+    this.#writePos = made.pop() as MVar<number>;
+    this.#readPos = made.pop() as MVar<number>;
+    this.#slots = made as MVar<T>[];
   }
 
   /** True once close() was called. */
@@ -550,18 +581,15 @@ function checkLive(rt: ChannelRuntime, operation: string): void {
  * returns the options for the MVar operations it waits in.
  */
 function admit(rt: ChannelRuntime, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
-  checkValue(heapContextOf(rt, operation), value, operation);
+  checkDeliverable(heapContextOf(rt, operation), value, operation);
   const signal = checkBlockingOptions(operation, options);
   if (signal?.aborted) throw signal.reason;
   return signal && { signal };
 }
 
-const iterationKeys: ReadonlySet<string> = new Set(["signal"]);
-
-/** values()'s options: `{ signal? }` only; checked when the iterator is made. */
+/** values()'s options: `{ signal? }` only (checkBlockingOptions refuses other keys); checked when the iterator is made. */
 function iterationOptions(rt: ChannelRuntime, operation: string, options: BlockingOptions | undefined): BlockingOptions | undefined {
   checkLive(rt, operation);
   const signal = checkBlockingOptions(operation, options);
-  if (options !== undefined) refuseUnknownKeys(operation, options, iterationKeys);
   return signal && { signal };
 }

@@ -1,19 +1,19 @@
-// MVar<T>: a handle on an MVar in the GC heap (assembly/mvar.ts), with GHC's
+// MVar<T>: a handle on an MVar in the GC heap (assembly/mvar/mvar.ts), with GHC's
 // semantics; docs/mvar.md has the rules. Blocking operations return promises
 // and each one that has to wait is a thread of the runtime; non-blocking ones
 // return plain values. Code between two awaits is atomic with respect to
 // every other thread, since every operation is one synchronous core call.
 
-import { OutOfMemoryError, UnloadableError } from "../core/errors.js";
+import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } from "../core/errors.js";
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
 import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
 const VALUE_NONE = (3 << 3) | 2;
-/** mvar_put's results (PUT_* and OP_OUT_OF_HEAP in assembly/mvar.ts). */
+/** mvar_put's results (PUT_* and OP_OUT_OF_HEAP in assembly/mvar/mvar.ts). */
 const OP_OUT_OF_HEAP = 0;
 const PUT_BLOCKED = 2;
 
@@ -124,7 +124,7 @@ export class MVar<T = unknown> extends Handle {
     const operation = "MVar.swap";
     try {
       const signal = this.#admitCombinator(operation, options);
-      checkValue(this.#threads.context, value, operation);
+      checkDeliverable(this.#threads.context, value, operation);
       return holding<T, T>(this, signal, (old) => ({ next: value, result: old }));
     } catch (thrown) {
       return Promise.reject(thrown);
@@ -152,7 +152,7 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     const context = threads.context;
     let word = intWord(value);
-    if (word === NOT_INT_WORD) checkValue(context, value, "MVar.tryPut");
+    if (word === NOT_INT_WORD) checkDeliverable(context, value, "MVar.tryPut");
     const core = threads.core;
     let done: boolean;
     try {
@@ -202,8 +202,15 @@ export class MVar<T = unknown> extends Handle {
    * handleSlot throws the error that says why.
    */
   #live(operation: string): number {
-    if (this.#freed || this.#threads.ended) handleSlot(this, operation, this.#threads.context);
+    if (this.#freed || this.#threads.closed) this.#refuse(operation);
     return this.#slot;
+  }
+
+  /** Throws why the handle may not be used now, if it may not; out of line. */
+  #refuse(operation: string): void {
+    const context = this.#threads.context;
+    handleSlot(this, operation, context);
+    if (context.inCustomFinaliser) throw new FinaliserCallError(operation);
   }
 
   /**
@@ -214,7 +221,7 @@ export class MVar<T = unknown> extends Handle {
   #wait<R>(operation: string, options: BlockingOptions | undefined, kind: number): Promise<R> {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
-    if (options !== undefined || this.#freed || threads.ended) {
+    if (options !== undefined || this.#freed || threads.closed) {
       try {
         signal = this.#admit(operation, options);
       } catch (thrown) {
@@ -247,10 +254,10 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
     let word = intWord(value);
-    if (options !== undefined || this.#freed || threads.ended || word === NOT_INT_WORD) {
+    if (options !== undefined || this.#freed || threads.closed || word === NOT_INT_WORD) {
       try {
         signal = this.#admit(operation, options);
-        checkValue(threads.context, value, operation);
+        checkDeliverable(threads.context, value, operation);
       } catch (thrown) {
         return Promise.reject(thrown);
       }
@@ -287,9 +294,21 @@ export class MVar<T = unknown> extends Handle {
   #admit(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
     const signal = options === undefined ? undefined : checkBlockingOptions(operation, options);
     this.#live(operation);
+    // Nothing would ever settle a thread that blocks now: Note [Blocking during shutdown].
+    if (this.#threads.ended) throw new ShutdownError(`${operation} (started while the runtime was shutting down or restarting)`);
     return signal;
   }
 }
+
+// Note [Blocking during shutdown]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// An exit (shutdown or restart) first rejects every thread still waiting
+// (Threads.end), then runs the finalise wave, whose functions may still use
+// the heap. A take, read or put started by one of them could block, and no
+// one would ever settle it: the threads were already ended. So once the
+// threads have ended, every blocking operation rejects at once with
+// ShutdownError, whether or not it would have had to wait; the try
+// operations still work until the heap goes.
 
 // Note [A hot path that fits the inliner]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -369,7 +388,7 @@ function scheduleDeadlockCheck(context: HeapContext, slot: number | undefined): 
 /** @internal A new MVar in the heap, holding `initial` unless it is omitted. */
 export function newMVar<T>(context: HeapContext, operation: string, initial: [] | [T]): MVar<T> {
   const full = initial.length !== 0;
-  if (full) checkValue(context, initial[0], operation);
+  if (full) checkDeliverable(context, initial[0], operation);
   return context.run(operation, (core) => {
     let slot: number;
     try {

@@ -50,6 +50,7 @@
 
 import { ArgumentError } from "../core/errors.js";
 import { describe } from "../core/options.js";
+import { nextTurn } from "../core/environment.js";
 import { Random } from "./random.js";
 
 /** A resume function: settles one thread's promise with `arg`. */
@@ -182,7 +183,7 @@ export class Scheduler {
   #scheduleArrival(): void {
     if (this.#arrivalPending) return;
     this.#arrivalPending = true;
-    setImmediate(this.#deliverArrival);
+    nextTurn(this.#deliverArrival);
   }
 
   /** The drain stopped at a filled reservation: deliver it and go on. */
@@ -201,7 +202,7 @@ export class Scheduler {
   #armTurn(): void {
     if (this.#later.size !== 0 && !this.#turnPending && this.#blockedAt === undefined) {
       this.#turnPending = true;
-      setImmediate(this.#nextTurn);
+      nextTurn(this.#nextTurn);
     }
   }
 

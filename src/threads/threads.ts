@@ -1,5 +1,5 @@
 // The host side of the runtime's threads: every blocking MVar call that finds
-// it must wait is a thread of the core (a TSO in the heap, assembly/mvar.ts)
+// it must wait is a thread of the core (a TSO in the heap, assembly/mvar/tso.ts)
 // and, here, a pending promise under the same id. This module keeps those
 // promises, drains the core's wake list into the scheduler after every core
 // call, cancels a thread when its AbortSignal fires, and settles whatever is
@@ -18,7 +18,7 @@
 // Note [Deadlock checks]
 // ~~~~~~~~~~~~~~~~~~~~~~
 // The core finds deadlocked threads in major collections
-// (Note [Blocked threads are not roots] in assembly/mvar.ts). A program whose
+// (Note [Blocked threads are not roots] in assembly/mvar/tso.ts). A program whose
 // last threads block forever allocates nothing more, so nothing would collect;
 // GHC runs a major collection when every thread is blocked. The host cannot
 // see "every thread", since other JS may run, so it checks when an MVar handle
@@ -28,30 +28,32 @@
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, BlockedIndefinitelyError, SanityError, ShutdownError, type UnloadableError } from "../core/errors.js";
 import { describe } from "../core/options.js";
+import { snapshotOptions } from "../core/user.js";
 import type { HeapContext } from "../heap/handles.js";
+import { nextTurn } from "../core/environment.js";
 import { Random } from "./random.js";
 import { Scheduler, type Resume } from "./scheduler.js";
 import { decode, intOfWord, isIntWord } from "../heap/values.js";
 import { afterAllocation } from "../heap/poll.js";
 
-/** Wake-list triple layout (WAKE_* in assembly/mvar.ts), u32 words. */
+/** Wake-list triple layout (WAKE_* in assembly/mvar/wake.ts), u32 words. */
 const WAKE_WORDS = 3;
 const WAKE_ID = 0;
 const WAKE_STATE = 1;
 const WAKE_VALUE = 2;
-/** STATE_* in assembly/mvar.ts. */
+/** STATE_* in assembly/mvar/tso.ts. */
 const STATE_WOKEN = 2;
 const STATE_DEADLOCKED = 4;
 /** VALUE_NONE in assembly/heap/layout.ts: a putter's wake carries no value. */
 const VALUE_NONE = (3 << 3) | 2;
 /** The low bits of a heap word that are zero for a pointer (assembly/heap/layout.ts). */
 const POINTER_MASK = 3;
-/** Mailbox words (BOX_* in assembly/mvar.ts). */
+/** Mailbox words (BOX_* in assembly/mvar/mailbox.ts). */
 const BOX_POLL = 0;
 const BOX_BLOCKED = 1;
 const BOX_WAKE = 2;
 const BOX_WAKE_LENGTH = 3;
-/** Poll bits (POLL_* in assembly/mvar.ts): threads', and the heap's own (dead host references, a verdict, dead custom blocks). */
+/** Poll bits (POLL_* in assembly/mvar/mailbox.ts): threads', and the heap's own (dead host references, a verdict, dead custom blocks). */
 const POLL_WOKEN = 1 << 2;
 const POLL_CHAOS = 1 << 3;
 const POLL_HEAP = (1 << 0) | (1 << 1) | (1 << 4) | (1 << 5);
@@ -65,6 +67,8 @@ export const CHAOS_MEAN_ALLOCATIONS = 24;
 /** Turns a deadlock check waits for a collected MVar's handle to be released. */
 const DEADLOCK_CHECK_TURNS = 64;
 
+const knownBlockingOptions = new Set(["signal"]);
+
 /** Options of one blocking call. */
 export interface BlockingOptions {
   /** Aborts the wait: before the hand-off it leaves the queue and rejects with the signal's reason. */
@@ -74,10 +78,8 @@ export interface BlockingOptions {
 /** The signal of a blocking call's options, refusing anything but `{ signal?: AbortSignal }`. */
 export function checkBlockingOptions(operation: string, options: BlockingOptions | undefined): AbortSignal | undefined {
   if (options === undefined) return undefined;
-  if (options === null || typeof options !== "object") {
-    throw new ArgumentError(`${operation}: options must be an object like { signal }, got ${describe(options)}`);
-  }
-  const signal = options.signal;
+  // A misspelt key ({ singal }) would leave the wait unabortable: refused.
+  const { signal } = snapshotOptions(operation, options, knownBlockingOptions, "{ signal }");
   if (signal !== undefined && !(signal instanceof AbortSignal)) {
     throw new ArgumentError(`${operation}: options.signal must be an AbortSignal, got ${describe(signal)}`);
   }
@@ -252,7 +254,7 @@ export class Threads {
   }
 
   /**
-   * After an MVar operation: read its mailbox (assembly/mvar.ts) and do what
+   * After an MVar operation: read its mailbox (assembly/mvar/mailbox.ts) and do what
    * it asks; anything beyond threads goes to the heap's own poll. Returns the
    * id of the thread the operation blocked, if it did.
    */
@@ -313,7 +315,7 @@ export class Threads {
       ok[i] = words[w + WAKE_STATE] === STATE_WOKEN;
       args[i] = this.#wakeArg(core, ids[i]!, words[w + WAKE_STATE]!, words[w + WAKE_VALUE]!);
     }
-    // The list is drained: its length lives in the mailbox (assembly/mvar.ts).
+    // The list is drained: its length lives in the mailbox (assembly/mvar/mailbox.ts).
     this.#words(core)[this.#box + BOX_WAKE_LENGTH] = 0;
     for (let i = 0; i < n; i++) this.#deliver(ids[i]!, ok[i]!, args[i]);
   }
@@ -364,7 +366,7 @@ export class Threads {
       }
       try {
         if (notYet() && ++turns < DEADLOCK_CHECK_TURNS) {
-          setImmediate(check);
+          nextTurn(check);
           return;
         }
         this.#checkScheduled = false;
@@ -374,12 +376,20 @@ export class Threads {
         this.#checkScheduled = false;
       }
     };
-    setImmediate(check);
+    nextTurn(check);
   }
 
   /** True once end() ran: the cycle is over (exit, restart or a trap), `core` must not be called. */
   get ended(): boolean {
     return this.#ended;
+  }
+
+  /**
+   * True when an MVar operation must take its slow path to be refused or
+   * checked: the cycle ended, or a custom finaliser runs (FinaliserCallError).
+   */
+  get closed(): boolean {
+    return this.#ended || this.#context.inCustomFinaliser;
   }
 
   /** The cycle ended: every thread still waiting is rejected with `error`. */

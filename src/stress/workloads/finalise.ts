@@ -37,7 +37,6 @@
 // `--inject unload-libraries-early` must therefore end in FAIL.
 
 import { readFileSync } from "node:fs";
-import { buildFile } from "../../core/load.js";
 import type { Block } from "../../heap/block.js";
 import type { Custom } from "../../final/custom.js";
 import type { Weak } from "../../final/weak.js";
@@ -85,7 +84,8 @@ const MAX_TRACKED = 32;
 /** The test library's bytes, compiled once per process; each cycle instantiates it anew. */
 let testlibModule: WebAssembly.Module | undefined;
 function testlib(): WebAssembly.Module {
-  testlibModule ??= new WebAssembly.Module(readFileSync(buildFile("testlib-resources.wasm")));
+  // Beside the core's builds: build/ from src/, dist/build/ from dist/src/ (src/core/build-url.ts).
+  testlibModule ??= new WebAssembly.Module(readFileSync(new URL("../../../build/testlib-resources.wasm", import.meta.url)));
   return testlibModule;
 }
 

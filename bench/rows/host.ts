@@ -1,0 +1,238 @@
+// Rows host/block, host/get-set and host/try-put-take: the host API a
+// JavaScript user calls first, against what the same code costs on plain JS
+// values. The targets are absolute bounds on ours (issue 18): the peer's
+// figure is printed beside it, for scale. Each side's loop is its own copy
+// (not one closure over both), so no call site sees both kinds of object
+// (as bench/rows/pool.ts explains for its loop=js case).
+
+import { Runtime } from "../../src/runtime.js";
+import type { Block } from "../../src/heap/block.js";
+import type { MVar } from "../../src/threads/mvar.js";
+import { PromiseMVar } from "../peers/promise-mvar.js";
+import { defineRow, verifyCompletions, type Case, type RunContext, type TaskSpec } from "../row.js";
+
+/** Blocks made per scope (and per call) in host/block: a program making temporaries in a loop. */
+const BLOCKS_PER_SCOPE = 64;
+/** Scopes per call. */
+const SCOPES = 256;
+/** get or set operations per call. */
+const ACCESSES = 100_000;
+/** tryPut+tryTake pairs per call. */
+const PAIRS = 100_000;
+const QUICK_DIVISOR = 100;
+
+/** The string of host/get-set: 16 characters, as the issue's target says. */
+const STRING16 = "sixteen-chars-ok";
+
+function fail(row: string, side: string, message: string): never {
+  throw new Error(`bench ${row} (${side}): ${message}`);
+}
+
+
+export const blockRow = defineRow<Record<string, never>>({
+  name: "host/block",
+  title: "rt.block(0, [i, null]) inside rt.scope vs a plain JS object { tag, fields: [i, null] }",
+  unit: "block",
+  method:
+    `Ours: rt.scope(() => { ${BLOCKS_PER_SCOPE} × rt.block(0, [i, null]) }), each block's handle freed by the scope as it returns: ` +
+    `per block, the tag and fields checked, one heap_block_new and two heap_set calls into the core, a Block handle ` +
+    `(a handle-table slot in the core, a JS object), its free(). ${SCOPES} scopes per call. ` +
+    `Peer: the same loop making { tag: 0, fields: [i, null] } into a ${BLOCKS_PER_SCOPE}-slot array that the next scope overwrites, ` +
+    `so its objects die young as ours do; V8 allocates and collects them. Each call checks every block it made (ours: the scope freed them all; ` +
+    `the peer: the last one's field). Target: median ≤ 250 ns per block (issue 18).`,
+  grid: {},
+  targets: [{ figure: "median", maxNs: 250 }],
+  prepare: prepareBlock,
+});
+
+async function prepareBlock(_params: Record<string, never>, ctx: RunContext): Promise<Case> {
+  const scopes = ctx.quick ? 4 : SCOPES;
+  const ops = scopes * BLOCKS_PER_SCOPE;
+  const rt = await Runtime.start();
+  const row = "host/block";
+  const made: Block[] = new Array<Block>(BLOCKS_PER_SCOPE);
+  const objects: { tag: number; fields: unknown[] }[] = new Array(BLOCKS_PER_SCOPE);
+  const ours: TaskSpec = {
+    name: "rt.block in a scope",
+    ops,
+    fn: () => {
+      for (let s = 0; s < scopes; s++) {
+        rt.scope(() => {
+          for (let i = 0; i < BLOCKS_PER_SCOPE; i++) made[i] = rt.block(0, [i, null]);
+        });
+      }
+      // The scope freed every block it saw made.
+      for (const b of made) if (!b.freed) fail(row, "ours", "a block outlived its scope");
+      return made;
+    },
+  };
+  const peer: TaskSpec = {
+    name: "JS object",
+    ops,
+    fn: () => {
+      for (let s = 0; s < scopes; s++) {
+        for (let i = 0; i < BLOCKS_PER_SCOPE; i++) objects[i] = { tag: 0, fields: [i, null] };
+      }
+      if (objects[BLOCKS_PER_SCOPE - 1]?.fields[0] !== BLOCKS_PER_SCOPE - 1) fail(row, "JS object", "the last object is not the last one made");
+      return objects;
+    },
+  };
+  return {
+    ours: verifyCompletions(row, ours),
+    peers: [verifyCompletions(row, peer)],
+    teardown: async () => {
+      const report = await rt.shutdown();
+      if (report.leakedBlocks !== 0) fail(row, "ours", `${report.leakedBlocks} pool blocks leaked`);
+    },
+  };
+}
+
+type Access = "get" | "set";
+type AccessValue = "int" | "string16";
+
+export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
+  name: "host/get-set",
+  title: "Block get/set of an int or a 16-character string vs a plain JS array's",
+  unit: "get or set",
+  method:
+    `A block of 2 fields (ours: rt.block; peer: a JS array of 2); ${ACCESSES} operations per call on field i & 1. ` +
+    `get: ours checks the handle and the index, reads the field's word in the core and decodes it (an int inline; a string ` +
+    `copied out of the heap into a new JS string); the peer reads the array element (a string is shared, not copied). ` +
+    `set: ours checks handle, index and value, encodes the value (a string copied into a new heap string), stores it ` +
+    `through the write barrier; the peer stores the element. Each call checks its result (the sum of ints or of the ` +
+    `strings' lengths got; after a set, the fields hold what was set). Targets (issue 18): median ≤ 20 ns for an int, ≤ 60 ns for a 16-character string.`,
+  grid: { value: ["int", "string16"], op: ["get", "set"] },
+  targets: [
+    { figure: "median", maxNs: 20, where: { value: "int" } },
+    { figure: "median", maxNs: 60, where: { value: "string16" } },
+  ],
+  prepare: prepareGetSet,
+});
+
+async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: RunContext): Promise<Case> {
+  const n = ctx.quick ? ACCESSES / QUICK_DIVISOR : ACCESSES;
+  const row = "host/get-set";
+  const rt = await Runtime.start();
+  const value: number | string = params.value === "int" ? 12345 : STRING16;
+  const block = rt.block(0, [value, value]);
+  const array: unknown[] = [value, value];
+  const weight = (x: unknown): number => (typeof x === "number" ? x : (x as string).length);
+  const expected = n * weight(value);
+  let ours: TaskSpec;
+  let peer: TaskSpec;
+  if (params.op === "get") {
+    ours = {
+      name: "Block.get",
+      ops: n,
+      fn: () => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += weight(block.get(i & 1));
+        if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
+        return sum;
+      },
+    };
+    peer = {
+      name: "JS array get",
+      ops: n,
+      fn: () => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) sum += weight(array[i & 1]);
+        if (sum !== expected) fail(row, "JS array", `got ${sum}, expected ${expected}`);
+        return sum;
+      },
+    };
+  } else {
+    // Sets alternate two values so each store changes the field; the last of a call is known.
+    const other: number | string = params.value === "int" ? 54321 : STRING16.toUpperCase();
+    const last = (n - 1) % 2 === 0 ? value : other;
+    ours = {
+      name: "Block.set",
+      ops: n,
+      fn: () => {
+        block.set(1, null);
+        for (let i = 0; i < n; i++) block.set(1, (i & 1) === 0 ? value : other);
+        if (block.get(1) !== last) fail(row, "ours", "the field does not hold the last value set");
+        return block;
+      },
+    };
+    peer = {
+      name: "JS array set",
+      ops: n,
+      fn: () => {
+        array[1] = null;
+        for (let i = 0; i < n; i++) array[1] = (i & 1) === 0 ? value : other;
+        if (array[1] !== last) fail(row, "JS array", "the element does not hold the last value set");
+        return array;
+      },
+    };
+  }
+  return {
+    ours: verifyCompletions(row, ours),
+    peers: [verifyCompletions(row, peer)],
+    teardown: async () => {
+      block.free();
+      await rt.shutdown();
+    },
+  };
+}
+
+type TryPayload = "int" | "object";
+
+export const tryPutTakeRow = defineRow<{ payload: TryPayload }>({
+  name: "host/try-put-take",
+  title: "MVar tryPut+tryTake vs the plain-JS Promise MVar's",
+  unit: "tryPut+tryTake pair",
+  method:
+    `One MVar, empty; ${PAIRS} pairs per call of tryPut(x) then tryTake(), neither ever waiting. Ours: two JS→wasm calls; ` +
+    `an int crosses as an immediate word; an object ({ n }, one of 64 made before the run) becomes a host reference (a heap object ` +
+    `and a host-reference table slot) on tryPut and is looked up on tryTake. Peer: the Promise MVar's tryPut/tryTake (a field store ` +
+    `and load, no promise). Each call checks the sum of what tryTake returned. Target (issue 18): median ≤ 100 ns per pair for an object.`,
+  grid: { payload: ["int", "object"] },
+  targets: [{ figure: "median", maxNs: 100, where: { payload: "object" } }],
+  prepare: prepareTryPutTake,
+});
+
+async function prepareTryPutTake(params: { payload: TryPayload }, ctx: RunContext): Promise<Case> {
+  const n = ctx.quick ? PAIRS / QUICK_DIVISOR : PAIRS;
+  const row = "host/try-put-take";
+  const rt = await Runtime.start();
+  const mv: MVar<unknown> = rt.mvar<unknown>();
+  const js = new PromiseMVar<unknown>();
+  const objects = Array.from({ length: 64 }, (_, k) => ({ n: k }));
+  const make = params.payload === "int" ? (i: number): unknown => i & 63 : (i: number): unknown => objects[i & 63];
+  const value = params.payload === "int" ? (x: unknown): number => x as number : (x: unknown): number => (x as { n: number }).n;
+  let expected = 0;
+  for (let i = 0; i < n; i++) expected += i & 63;
+  return {
+    ours: verifyCompletions(row, {
+      name: "MVar tryPut+tryTake",
+      ops: n,
+      fn: () => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          if (!mv.tryPut(make(i))) fail(row, "ours", "tryPut found the MVar full");
+          sum += value(mv.tryTake());
+        }
+        if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
+        return sum;
+      },
+    }),
+    peers: [verifyCompletions(row, {
+      name: "Promise MVar tryPut+tryTake",
+      ops: n,
+      fn: () => {
+        let sum = 0;
+        for (let i = 0; i < n; i++) {
+          if (!js.tryPut(make(i))) fail(row, "Promise MVar", "tryPut found the MVar full");
+          sum += value(js.tryTake());
+        }
+        if (sum !== expected) fail(row, "Promise MVar", `got ${sum}, expected ${expected}`);
+        return sum;
+      },
+    })],
+    teardown: async () => {
+      mv.free();
+      await rt.shutdown();
+    },
+  };
+}

@@ -51,6 +51,21 @@
 // which memory.size() holds for good. The stress harness checks exactly this
 // (Note [Restart fixpoint], src/stress/checks.ts).
 
+// Note [The mutator's own objects at shutdown]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A plugin (docs/plugins.md) may allocate AssemblyScript's own managed
+// objects beside the heap: strings, arrays. They come from the same TLSF
+// allocator as the pool but are outside it, and the incremental runtime
+// frees its garbage some allocations later, not at once. Left to that, a
+// cycle's garbage would still hold TLSF blocks when the next cycle starts,
+// at places that differ from cycle to cycle, and memory.size() would grow a
+// second and third time before settling, breaking Note [Restart without
+// growth] (measured: the Scheme plugin's restart series grew 20 → 40 → 80
+// pages, cycle 3 growing for the second time). So the last exit, after the
+// pool is destroyed, runs a full managed collection: what the mutator keeps
+// (its globals) stays, all its garbage goes, and every cycle starts from the
+// same allocator state. The default core allocates managed objects only for
+// a trap's message, and its collection is all but free.
 import { poolCreate, poolDestroy, poolReset, poolEscapeBlock, poolIsActive } from "./pool";
 import { faultOn, FAULT_POOL_LEAK, POOL_LEAK_BYTES } from "./faults";
 import { recordFailure, clearFailure, CHECK_LIFECYCLE } from "./failure";
@@ -107,6 +122,9 @@ function shutdown(): void {
   if (poolIsActive()) poolDestroy();
   // Every heap byte was a pool block: only the addresses remain to forget.
   heapReset();
+  // A plugin's own AssemblyScript objects are not pool blocks: Note [The
+  // mutator's own objects at shutdown].
+  __collect();
   cycles++;
 }
 

@@ -125,15 +125,14 @@ export function counterAnswer(counters: number, calls: number): string {
 
 /**
  * Runs Scheme text on a runtime started with the interpreter plugin: the
- * text is lowered with the loader and pinned for the call, the answer
- * (an AssemblyScript string) lifted at once.
+ * text goes in as a heap string in a block, the answer comes back as a heap
+ * string in a handle the host adopts (examples/scheme/README.md).
  */
 export function runScheme(rt: Runtime, program: string): string {
-  const loader = rt.plugin!.loader;
-  const text = loader.__pin(loader.__newString(program));
+  const text = rt.block(0, [program]);
   try {
-    return loader.__getString(rt.call("run", text) as number);
+    return rt.adopt(rt.call("run", rt.slotOf(text)) as number) as string;
   } finally {
-    loader.__unpin(text);
+    text.free();
   }
 }

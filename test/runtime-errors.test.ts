@@ -190,7 +190,7 @@ describe("Runtime.start validates its options", () => {
     ["a boolean", true, /^Runtime\.start: options must be an object, got true$/],
     ["an array", [], /^Runtime\.start: options must be an object, got an array$/],
     ["a function", () => 0, /^Runtime\.start: options must be an object, got a function$/],
-    ["an unknown option", { heapSize: 1 }, /^Runtime\.start: unknown option 'heapSize'; known options are maxHeap, build, nursery, generations, sanity, faults, seed, onFinaliserError$/],
+    ["an unknown option", { heapSize: 1 }, /^Runtime\.start: unknown option 'heapSize'; known options are maxHeap, build, nursery, generations, sanity, faults, seed, onFinaliserError, module, imports$/],
     ["a null maxHeap", { maxHeap: null }, /^Runtime\.start: option 'maxHeap' is null; leave it out \(or pass undefined\) for the default$/],
     ["a null nursery", { nursery: null }, /option 'nursery' is null/],
     ["a negative maxHeap", { maxHeap: -1 }, /^Runtime\.start: maxHeap must be a whole number of bytes from 0 to 4294967295, got -1$/],

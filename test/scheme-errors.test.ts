@@ -55,3 +55,13 @@ test("an error deep inside a computation leaves the runtime usable", async () =>
   rt.checkSanity();
   expect(runScheme(rt, "(+ 1 2)")).toBe("3");
 });
+
+test("run refuses a program that is not a block holding a string, as an error answer", async () => {
+  rt = await startScheme();
+  const wrong = rt.block(0, [42]);
+  expect(rt.adopt(rt.call("run", rt.slotOf(wrong)) as number)).toBe(
+    "error: run: the program must be a block whose field 0 is its text, rt.block(0, [text])",
+  );
+  wrong.free();
+  expect(runScheme(rt, "(+ 1 2)")).toBe("3");
+});

@@ -67,7 +67,7 @@ export const schemeRow = defineRow<{ program: Program }>({
     "called 20,000 times, each counter called 11 times (set! of a let variable in a closure). " +
     "Ours: examples/scheme/ built as a plugin (build/plugins/scheme.wasm), every value on the unloadable heap " +
     "(pairs, symbols, closures, frames as blocks), arguments and live pointers on the root stack, frames allocated " +
-    "with Hp in a local, nursery 1 MiB, generations 2; the text lowered with the loader and the answer lifted per call. " +
+    "with Hp in a local, nursery 1 MiB, generations 2; the text passed in as a heap string in a block and the answer adopted per call. " +
     "Peer: bench/peers/scheme-js.ts, the same language and algorithms (interned symbols holding global values, " +
     "frames bound to parameter lists, proper tail calls as a loop) on JS objects and numbers. " +
     "Every call checks its answer (quick runs: fib 15, 10^3 elements, 200 counters).",

@@ -36,11 +36,11 @@ import {
 import {
   PAIR, SYMBOL, CLOSURE, PRIMITIVE, FRAME, LET_FRAME, CDR, SYM_VALUE, SYM_SPECIAL, CLOS_PARAMS, CLOS_BODY, CLOS_ENV,
   CLOS_ARITY, CLOS_FIELDS, PRIM_ID, FRAME_PARENT, FRAME_NAMES, FRAME_EXTRAS, FRAME_VALUES, UNBOUND, ERR,
-  isTagged, isPair, isSymbol, car, cdr, specialOf, arityOf, arityFixed, arityRest, raise,
+  isTagged, isPair, isSymbol, car, cdr, specialOf, arityOf, arityFixed, arityRest,
 } from "./values";
-import { internString, symbolName } from "./symbols";
+import { internString } from "./symbols";
+import { raise, raiseWith, raiseWith2, errorBegin, errorText, errorValue, errorInt } from "./errors";
 import { applyPrimitive } from "./primitives";
-import { printToString } from "./printer";
 
 // ── special forms ─────────────────────────────────────────────────────────
 // A symbol's SYM_SPECIAL field holds its form's number; the names are
@@ -65,8 +65,6 @@ export function defineSpecialForms(): void {
 @inline const TAIL: i32 = 1;
 @inline const FAILED: i32 = 2;
 
-/** Longest printed expression in an error message, code units. */
-@inline const SHOWN: u32 = 80;
 /** Frames up to this size are allocated with Hp in a local; larger ones by newBlock. */
 @inline const SMALL_FRAME_BYTES: usize = 256;
 
@@ -130,7 +128,7 @@ export function lookup(sym: Value, env: Value): Value {
     }
   }
   let v = field(sym, SYM_VALUE);
-  if (v == UNBOUND) return raise("unbound variable: " + symbolName(sym));
+  if (v == UNBOUND) return raiseWith("unbound variable: ", sym);
   return v;
 }
 
@@ -180,12 +178,29 @@ function allocFrame(tag: u32, n: u32): Value {
 // ── errors ────────────────────────────────────────────────────────────────
 
 function badSyntax(x: Value): Value {
-  return raise("bad syntax: " + printToString(x, SHOWN));
+  return raiseWith("bad syntax: ", x);
 }
 
 function badSyntaxIn(what: string, x: Value): i32 {
-  raise("bad syntax in " + what + ": " + printToString(x, SHOWN));
+  if (errorBegin()) {
+    errorText("bad syntax in ");
+    errorText(what);
+    errorText(": ");
+    errorValue(x);
+  }
   return FAILED;
+}
+
+function wrongArity(argc: u32, fixed: u32, rest: bool, x: Value): Value {
+  if (errorBegin()) {
+    errorText("wrong number of arguments: ");
+    errorInt(<i32>argc);
+    errorText(" given, ");
+    errorInt(<i32>fixed);
+    errorText(rest ? " or more wanted, in " : " wanted, in ");
+    errorValue(x);
+  }
+  return ERR;
 }
 
 // ── evaluate ──────────────────────────────────────────────────────────────
@@ -276,11 +291,11 @@ export function evaluate(x: Value, env: Value): Value {
       let r = applyPrimitive(toInt(field(f, PRIM_ID)), argc);
       return r == ERR ? ERR : leave(mark, r);
     }
-    if (!isTagged(f, CLOSURE)) return raise("not a procedure: " + printToString(f, SHOWN) + ", in " + printToString(peek(argc + 2), SHOWN));
+    if (!isTagged(f, CLOSURE)) return raiseWith2("not a procedure: ", f, ", in ", peek(argc + 2));
     let arity = field(f, CLOS_ARITY);
     let fixed = arityFixed(arity);
     if (argc < fixed || (argc > fixed && !arityRest(arity))) {
-      return raise("wrong number of arguments: " + argc.toString() + " given, " + fixed.toString() + (arityRest(arity) ? " or more" : "") + " wanted, in " + printToString(peek(argc + 2), SHOWN));
+      return wrongArity(argc, fixed, arityRest(arity), peek(argc + 2));
     }
     let n = argc;
     if (arityRest(arity)) {
@@ -427,7 +442,7 @@ function specialForm(form: i32): i32 {
       x = peek(1);
       let sym = car(cdr(x));
       locate(sym, peek(0));
-      if (field(locObject, locIndex) == UNBOUND) { raise("set!: unbound variable: " + symbolName(sym)); return FAILED; }
+      if (field(locObject, locIndex) == UNBOUND) { raiseWith("set!: unbound variable: ", sym); return FAILED; }
       setField(locObject, locIndex, v);
       poke(1, NULL);
       return DONE;

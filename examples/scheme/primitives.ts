@@ -9,9 +9,9 @@ import {
   Value, NULL, TRUE, FALSE, MIN_INT, MAX_INT, isIntValue, toInt, fromInt, fromBool, newBlock, newBlock2, initField,
   setField, peek, push, pop,
 } from "../../assembly/api";
-import { PAIR, PRIMITIVE, PRIM_ID, PRIM_SYMBOL, PRIM_FIELDS, SYM_VALUE, CAR, CDR, isPair, car, cdr, raise } from "./values";
+import { PAIR, PRIMITIVE, PRIM_ID, PRIM_SYMBOL, PRIM_FIELDS, SYM_VALUE, CAR, CDR, ERR, isPair, car, cdr } from "./values";
+import { errorBegin, errorText, errorValue, errorInt } from "./errors";
 import { internString } from "./symbols";
-import { printToString } from "./printer";
 
 // The names, in id order: a primitive's id is its index here.
 const NAMES: string[] = [
@@ -39,9 +39,6 @@ const NAMES: string[] = [
 @inline const P_REMAINDER: i32 = 18;
 @inline const P_QUOTIENT: i32 = 19;
 
-/** Longest printed value in an error message, code units. */
-@inline const SHOWN: u32 = 80;
-
 /** Binds every primitive's name to it, in a fresh symbol table; may allocate. */
 export function definePrimitives(): void {
   for (let id = 0; id < NAMES.length; id++) {
@@ -58,18 +55,41 @@ export function definePrimitives(): void {
 function nameOf(id: i32): string { return NAMES[id]; }
 
 function typeError(id: i32, expected: string, v: Value): Value {
-  return raise(nameOf(id) + ": expected " + expected + ", got " + printToString(v, SHOWN));
+  if (errorBegin()) {
+    errorText(nameOf(id));
+    errorText(": expected ");
+    errorText(expected);
+    errorText(", got ");
+    errorValue(v);
+  }
+  return ERR;
 }
 
 function arityError(id: i32, wanted: string, argc: u32): Value {
-  return raise(nameOf(id) + ": expects " + wanted + ", got " + argc.toString());
+  if (errorBegin()) {
+    errorText(nameOf(id));
+    errorText(": expects ");
+    errorText(wanted);
+    errorText(", got ");
+    errorInt(<i32>argc);
+  }
+  return ERR;
+}
+
+/** Raises "`name of id``s`". */
+function primitiveError(id: i32, s: string): Value {
+  if (errorBegin()) {
+    errorText(nameOf(id));
+    errorText(s);
+  }
+  return ERR;
 }
 
 @inline function arg(i: u32, argc: u32): Value { return peek(argc - 1 - i); }
 
 /** A result of arithmetic, or an overflow error. */
 @inline function intResult(id: i32, n: i64): Value {
-  if (n < <i64>MIN_INT || n > <i64>MAX_INT) return raise(nameOf(id) + ": integer overflow (the result does not fit in 31 bits)");
+  if (n < <i64>MIN_INT || n > <i64>MAX_INT) return primitiveError(id, ": integer overflow (the result does not fit in 31 bits)");
   return fromInt(<i32>n);
 }
 
@@ -157,7 +177,7 @@ export function applyPrimitive(id: i32, argc: u32): Value {
       let b = arg(1, argc);
       if (!isIntValue(a)) return typeError(id, "an integer", a);
       if (!isIntValue(b)) return typeError(id, "an integer", b);
-      if (toInt(b) == 0) return raise(nameOf(id) + ": division by zero");
+      if (toInt(b) == 0) return primitiveError(id, ": division by zero");
       let x = <i64>toInt(a);
       let y = <i64>toInt(b);
       return intResult(id, id == P_REMAINDER ? x % y : x / y);

@@ -21,7 +21,8 @@
 // dotted pairs, 'x, and ; comments. No strings, characters or vectors.
 
 import { Value, NULL, TRUE, FALSE, MAX_INT, fromInt, toInt, newBlock2, setField, push, pop, peek, poke, rootMark } from "../../assembly/api";
-import { PAIR, CDR, ERR, raise } from "./values";
+import { PAIR, CDR, ERR } from "./values";
+import { raise, errorBegin, errorText, errorUnits } from "./errors";
 import { intern, internString } from "./symbols";
 
 @inline const LIST: i32 = 0;
@@ -81,6 +82,16 @@ function skipBlank(): void {
   }
 }
 
+/** Raises "`before``token``after`" for the `n` code units of a token at `start`. */
+function badToken(before: string, start: u32, n: u32, after: string): Value {
+  if (errorBegin()) {
+    errorText(before);
+    errorUnits(text + (<usize>start << 1), n);
+    errorText(after);
+  }
+  return ERR;
+}
+
 /** An atom: the token from `start` to pos. */
 function atom(start: u32): Value {
   let n = pos - start;
@@ -95,13 +106,13 @@ function atom(start: u32): Value {
       if (m > <i64>MAX_INT + 1) break;
     }
     if (first == C_MINUS) m = -m;
-    if (m > <i64>MAX_INT || m < -<i64>MAX_INT - 1) return raise("read: integer " + String.UTF16.decodeUnsafe(text + (<usize>start << 1), <usize>n << 1) + " does not fit in 31 bits");
+    if (m > <i64>MAX_INT || m < -<i64>MAX_INT - 1) return badToken("read: integer ", start, n, " does not fit in 31 bits");
     return fromInt(<i32>m);
   }
   if (first == C_HASH) {
     if (n == 2 && charAt(start + 1) == C_T) return TRUE;
     if (n == 2 && charAt(start + 1) == C_F) return FALSE;
-    return raise("read: unknown syntax " + String.UTF16.decodeUnsafe(text + (<usize>start << 1), <usize>n << 1));
+    return badToken("read: unknown syntax ", start, n, "");
   }
   return intern(text + (<usize>start << 1), n);
 }

@@ -34,9 +34,17 @@ export function symbolsEnd(): void {
   tableLive = false;
 }
 
+/** FNV-1a's constants. */
+@inline const FNV_OFFSET: u32 = 2166136261;
+@inline const FNV_PRIME: u32 = 16777619;
+
+/** Code unit i of the name at `chars`. */
+@inline function unitAt(chars: usize, i: u32): u32 { return <u32>load<u16>(chars + (<usize>i << 1)); }
+
+/** The bucket of a name: FNV-1a over its code units. */
 function hashOf(chars: usize, n: u32): u32 {
-  let h: u32 = 2166136261;
-  for (let i: u32 = 0; i < n; i++) h = (h ^ <u32>load<u16>(chars + (<usize>i << 1))) * 16777619;
+  let h = FNV_OFFSET;
+  for (let i: u32 = 0; i < n; i++) h = (h ^ unitAt(chars, i)) * FNV_PRIME;
   return h & (BUCKETS - 1);
 }
 
@@ -70,8 +78,3 @@ export function internString(name: string): Value {
   return intern(changetype<usize>(name), <u32>name.length);
 }
 
-/** The name of symbol `sym`, as an AssemblyScript string (for messages). */
-export function symbolName(sym: Value): string {
-  let name = field(sym, SYM_NAME);
-  return String.UTF16.decodeUnsafe(stringData(name), <usize>lengthOfObject(name) << 1);
-}

@@ -69,7 +69,7 @@ import {
 
 /** A symbol's global value before any define. */
 @inline export const UNBOUND: Value = EMPTY;
-/** What a function returns instead of a value when a Scheme error was raised (the message is in errorMessage). */
+/** What a function returns instead of a value when a Scheme error was raised (errors.ts). */
 @inline export const ERR: Value = EMPTY;
 
 // ── predicates and accessors ──────────────────────────────────────────────
@@ -86,23 +86,3 @@ import {
 @inline export function arityOf(fixed: u32, rest: bool): Value { return fromInt(<i32>((fixed << 1) | (rest ? 1 : 0))); }
 @inline export function arityFixed(arity: Value): u32 { return <u32>toInt(arity) >> 1; }
 @inline export function arityRest(arity: Value): bool { return (toInt(arity) & 1) != 0; }
-
-// ── errors ────────────────────────────────────────────────────────────────
-// AssemblyScript has no exceptions, so a Scheme error is a return value: the
-// function that finds it calls raise, which records the message and returns
-// ERR, and every caller passes ERR up at once. Note [Errors leave the root
-// stack to run] (run.ts) says who cleans up.
-
-let message: string | null = null;
-
-/** Records a Scheme error; returns ERR for the caller to return. */
-export function raise(text: string): Value {
-  if (message === null) message = text;
-  return ERR;
-}
-
-/** The error raised since the last clearError, or null. */
-export function errorMessage(): string | null { return message; }
-export function clearError(): void { message = null; }
-
-export { NULL };

@@ -15,7 +15,7 @@ import { Runtime } from "../../src/runtime.js";
 import { BoundedChan } from "../../src/threads/chan.js";
 import type { MVar } from "../../src/threads/mvar.js";
 import { PromiseBoundedChan, PromiseModifyMVar } from "../peers/promise-combinators.js";
-import { defineRow, type Case, type RunContext } from "../row.js";
+import { defineRow, verifyCompletions, type Case, type RunContext } from "../row.js";
 
 const MODIFIES = 100_000;
 const ITEMS = 50_000;
@@ -81,15 +81,16 @@ async function prepareModify(_params: Record<string, never>, ctx: RunContext): P
   const mv: MVar<number> = rt.mvar(0);
   const js = new PromiseModifyMVar<number>(0);
   return {
-    ours: {
+    // verifyCompletions: every call the runner made ran to its checked end (test/bench-verify.test.ts).
+    ours: verifyCompletions("mvar/modify", {
       name: "rt.mvar modify",
       ops: n,
       fn: async () => {
         await mv.swap(0);
         checked("mvar/modify", "ours", await modifiers(mv as Modifiable, n, WORKERS), n);
       },
-    },
-    peers: [{
+    }),
+    peers: [verifyCompletions("mvar/modify", {
       name: "Promise MVar",
       ops: n,
       fn: async () => {
@@ -97,7 +98,7 @@ async function prepareModify(_params: Record<string, never>, ctx: RunContext): P
         js.tryPut(0);
         checked("mvar/modify", "Promise MVar", await modifiers(js as Modifiable, n, WORKERS), n);
       },
-    }],
+    })],
     teardown: async () => {
       mv.free();
       await rt.shutdown();
@@ -124,7 +125,7 @@ async function prepareForAwait(_params: Record<string, never>, ctx: RunContext):
   const expected = n * n;
   const rt = await Runtime.start();
   return {
-    ours: {
+    ours: verifyCompletions("chan/for-await", {
       name: "BoundedChan",
       ops: n,
       fn: async () => {
@@ -132,12 +133,12 @@ async function prepareForAwait(_params: Record<string, never>, ctx: RunContext):
         using output = new BoundedChan<number>(rt, 1);
         checked("chan/for-await", "ours", await forAwaitPipeline(input, output, n, WORKERS), expected);
       },
-    },
-    peers: [{
+    }),
+    peers: [verifyCompletions("chan/for-await", {
       name: "Promise MVar",
       ops: n,
       fn: async () => checked("chan/for-await", "Promise MVar", await forAwaitPipeline(new PromiseBoundedChan(1), new PromiseBoundedChan(1), n, WORKERS), expected),
-    }],
+    })],
     teardown: async () => {
       await rt.shutdown();
     },

@@ -9,7 +9,8 @@
 import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
 import type { CoreExports } from "../core/exports.js";
 import { describe } from "../core/options.js";
-import { Handle, handleContext, handleSlot, type HeapContext } from "../heap/handles.js";
+import { Handle, handleContext, handleSlot, isHandle, type HeapContext } from "../heap/handles.js";
+import { isArray, snapshotArray } from "../core/user.js";
 import { newBlock } from "../heap/block.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkValue, decode, encode } from "../heap/values.js";
@@ -69,13 +70,14 @@ export function ephemeronKeyIs(core: CoreExports, slot: number, keySlot: number)
 
 /** rt.ephemeron: validates, puts the keys in a block, allocates the ephemeron. */
 export function makeEphemeron<V>(context: HeapContext, operation: string, keys: unknown, data: unknown): Ephemeron<V> {
-  const list = keys instanceof Handle ? [keys] : keys;
-  if (!Array.isArray(list) || list.length === 0 || list.length > EPHEMERON_MAX_KEYS) {
-    throw new ArgumentError(`${operation}: keys must be a heap object held by a handle, or an array of 1 to ${EPHEMERON_MAX_KEYS} of them, got ${describe(keys)}${Array.isArray(list) ? ` of ${list.length}` : ""}`);
+  // Read once (a Proxy or a getter sees one read): src/core/user.ts.
+  const list: unknown[] = isHandle(keys) ? [keys] : isArray(operation, keys) ? snapshotArray(operation, "keys", keys as unknown[], EPHEMERON_MAX_KEYS) : [];
+  if (list.length === 0) {
+    throw new ArgumentError(`${operation}: keys must be a heap object held by a handle, or an array of 1 to ${EPHEMERON_MAX_KEYS} of them, got ${describe(keys)}`);
   }
   for (let i = 0; i < list.length; i++) {
     const key: unknown = list[i];
-    if (!(key instanceof Handle)) {
+    if (!isHandle(key)) {
       throw new ArgumentError(`${operation}: key ${i} must be a heap object held by a handle (a Block, MVar, Custom, Weak or Ephemeron of this runtime), got ${describe(key)}`);
     }
     handleSlot(key, operation, context);

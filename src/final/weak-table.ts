@@ -17,8 +17,9 @@
 // ephemerons since the last sweep (the core counts them).
 
 import { ArgumentError, StaleHandleError } from "../core/errors.js";
-import { describe, refuseUnknownKeys } from "../core/options.js";
-import { Handle, handleSlot, type HeapContext } from "../heap/handles.js";
+import { describe } from "../core/options.js";
+import { type Handle, handleSlot, isHandle, type HeapContext } from "../heap/handles.js";
+import { snapshotOptions } from "../core/user.js";
 import { decode } from "../heap/values.js";
 import { Ephemeron, ephemeronKeyIs, makeEphemeron } from "./ephemeron.js";
 
@@ -46,11 +47,9 @@ export class WeakTable<K extends Handle, V> {
   /** @internal Made by rt.weakTable. */
   constructor(context: HeapContext, options: unknown) {
     const operation = "Runtime.weakTable";
-    if (options === null || typeof options !== "object" || Array.isArray(options)) {
-      throw new ArgumentError(`${operation}: options must be an object like { hash, equal? }, got ${describe(options)}`);
-    }
-    refuseUnknownKeys(operation, options, knownOptions);
-    const { hash, equal } = options as Partial<WeakTableOptions<K>>;
+    if (options === undefined) throw new ArgumentError(`${operation}: options must be an object like { hash, equal? }, got undefined`);
+    // Read once: src/core/user.ts.
+    const { hash, equal } = snapshotOptions(operation, options, knownOptions, "{ hash, equal? }") as Partial<WeakTableOptions<K>>;
     if (typeof hash !== "function") throw new ArgumentError(`${operation}: options.hash must be a function (key) => number | string, got ${describe(hash)}`);
     if (equal !== undefined && typeof equal !== "function") throw new ArgumentError(`${operation}: options.equal must be a function (a, b) => boolean, got ${describe(equal)}`);
     this.#context = context;
@@ -168,7 +167,7 @@ export class WeakTable<K extends Handle, V> {
 
   #hashOf(key: K, operation: string): number | string {
     this.#live(operation);
-    if (!(key instanceof Handle)) throw new ArgumentError(`${operation}: the key must be a heap object held by a handle, got ${describe(key)}`);
+    if (!isHandle(key)) throw new ArgumentError(`${operation}: the key must be a heap object held by a handle, got ${describe(key)}`);
     handleSlot(key, operation, this.#context);
     const hash = this.#hash(key);
     if (typeof hash !== "string" && (typeof hash !== "number" || Number.isNaN(hash))) {

@@ -62,7 +62,7 @@
 // return, throw) leaves the channel as it is, since other readers may share it.
 
 import { ArgumentError, ChannelClosedError, StaleHandleError } from "../core/errors.js";
-import { describe, refuseUnknownKeys } from "../core/options.js";
+import { describe } from "../core/options.js";
 import type { Block } from "../heap/block.js";
 import type { MVar } from "./mvar.js";
 import { heapContextOf, isHeapOwner } from "../heap/handles.js";
@@ -587,12 +587,9 @@ function admit(rt: ChannelRuntime, operation: string, value: unknown, options: B
   return signal && { signal };
 }
 
-const iterationKeys: ReadonlySet<string> = new Set(["signal"]);
-
-/** values()'s options: `{ signal? }` only; checked when the iterator is made. */
+/** values()'s options: `{ signal? }` only (checkBlockingOptions refuses other keys); checked when the iterator is made. */
 function iterationOptions(rt: ChannelRuntime, operation: string, options: BlockingOptions | undefined): BlockingOptions | undefined {
   checkLive(rt, operation);
   const signal = checkBlockingOptions(operation, options);
-  if (options !== undefined) refuseUnknownKeys(operation, options, iterationKeys);
   return signal && { signal };
 }

@@ -27,7 +27,7 @@
 // emptied does not wait unless someone broke the protocol.
 
 import { ArgumentError } from "../core/errors.js";
-import { describe, refuseUnknownKeys } from "../core/options.js";
+import { describe } from "../core/options.js";
 import { checkBlockingOptions, type BlockingOptions } from "./threads.js";
 
 /** What a combinator needs of an MVar. */
@@ -36,14 +36,9 @@ export interface Box<T> {
   put(value: T, options?: BlockingOptions): Promise<void>;
 }
 
-/** The one option of a blocking call. */
-const blockingKeys: ReadonlySet<string> = new Set(["signal"]);
-
-/** `{ signal? }`, refusing anything else; the signal. */
+/** `{ signal? }`, refusing anything else (checkBlockingOptions does); the signal. */
 export function combinatorSignal(operation: string, options: unknown): AbortSignal | undefined {
-  const signal = checkBlockingOptions(operation, options as BlockingOptions | undefined);
-  if (options !== undefined) refuseUnknownKeys(operation, options as object, blockingKeys);
-  return signal;
+  return checkBlockingOptions(operation, options as BlockingOptions | undefined);
 }
 
 /** Refuses a callback that is not a function. */

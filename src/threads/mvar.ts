@@ -8,7 +8,7 @@ import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } 
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkDeliverable, checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
 import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
@@ -124,7 +124,7 @@ export class MVar<T = unknown> extends Handle {
     const operation = "MVar.swap";
     try {
       const signal = this.#admitCombinator(operation, options);
-      checkValue(this.#threads.context, value, operation);
+      checkDeliverable(this.#threads.context, value, operation);
       return holding<T, T>(this, signal, (old) => ({ next: value, result: old }));
     } catch (thrown) {
       return Promise.reject(thrown);

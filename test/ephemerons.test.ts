@@ -6,27 +6,8 @@
 import { describe, expect, it, test } from "vitest";
 import { ArgumentError, Block, Ephemeron, Runtime, SanityError, UnrepresentableValueError } from "../src/index.js";
 import { thrownBy } from "./support/thrown.js";
+import { permutations } from "./support/permutations.js";
 
-function permutations(n: number): number[][] {
-  // Heap's algorithm, iteratively.
-  const a = [...Array(n).keys()];
-  const out = [a.slice()];
-  const c = new Array<number>(n).fill(0);
-  let i = 0;
-  while (i < n) {
-    if (c[i]! < i) {
-      const j = i % 2 === 0 ? 0 : c[i]!;
-      [a[j], a[i]] = [a[i]!, a[j]!];
-      out.push(a.slice());
-      c[i]!++;
-      i = 0;
-    } else {
-      c[i] = 0;
-      i++;
-    }
-  }
-  return out;
-}
 
 const cases: [number, number[], "minor" | "major"][] = [];
 for (const k of [1, 2, 3]) for (const order of permutations(k)) for (const kind of ["minor", "major"] as const) cases.push([k, order, kind]);

@@ -5,29 +5,11 @@ import { describe, expect, test } from "vitest";
 import { instantiateCore } from "../src/core/load.js";
 import { type CoreBuild, type CoreExports } from "../src/core/exports.js";
 import { fillPattern, patternMismatch } from "./support/payload.js";
+import { permutations } from "./support/permutations.js";
 
 const SIZES = [24, 1, 300, 16, 4096] as const;
 
 /** Every ordering of 0..n-1 (Heap's algorithm, iterative). */
-function permutations(n: number): number[][] {
-  const a = Array.from({ length: n }, (_, i) => i);
-  const c = new Array<number>(n).fill(0);
-  const out = [a.slice()];
-  let i = 0;
-  while (i < n) {
-    if (c[i]! < i) {
-      const j = i % 2 === 0 ? 0 : c[i]!;
-      [a[j], a[i]] = [a[i]!, a[j]!];
-      out.push(a.slice());
-      c[i]!++;
-      i = 0;
-    } else {
-      c[i] = 0;
-      i++;
-    }
-  }
-  return out;
-}
 
 function allocAll(core: CoreExports): number[] {
   return SIZES.map((size, seed) => {

@@ -24,7 +24,7 @@
 // shares (1/N each) must leave it turns.
 //
 // The default list (DEFAULT_WORKLOAD) runs every workload the issues ask
-// `npm start` to pass, in 72 s on two quiet cores (about 160 s loaded):
+// `npm start` to pass, in 95 s on two cores at load average 2 (2026-12-06, hostile included; about 160 s loaded):
 // `pool-churn` (≈ 1 ms a cycle with start and exit), `heap` (≈ 3.5 ms),
 // `finalise` (≈ 6 ms, up to three library instances a cycle), `hostile`
 // (bad input mixed into real work) in turn, and

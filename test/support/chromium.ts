@@ -15,6 +15,11 @@ export const chromiumPath: string | undefined = candidates.find((p) => existsSyn
 export const chromiumUnavailable: string | undefined =
   chromiumPath === undefined ? `no Chromium at ${candidates.join(" or ")}: run scripts/install-chromium.sh (Debian's chromium package) or set UNLOADABLE_CHROMIUM` : undefined;
 
+// .ci/run installs Chromium before the tests (scripts/install-chromium.sh), so
+// in CI a missing browser is a broken set-up, never a reason to skip.
+if (chromiumUnavailable !== undefined && process.env.CI === "true") {
+  throw new Error(`the browser tests must run in CI, but ${chromiumUnavailable}`);
+}
 if (chromiumUnavailable !== undefined) process.stderr.write(`browser tests skipped: ${chromiumUnavailable}\n`);
 
 /**

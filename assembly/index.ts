@@ -128,9 +128,12 @@ export function heap_gen_objects(g: i32): u32 { return heapGen.genObjects(g); }
 export function heap_gen_chunk_bytes(g: i32): u32 { return heapGen.genChunkBytes(g); }
 export function heap_gen_collections(g: i32): u32 { return heapGen.genCollections(g); }
 export function heap_remset_length(g: i32): u32 { return barrier.remsetLength(g); }
+export function heap_remset_recorded(): f64 { return barrier.remsetRecordedTotal(); }
+export function heap_remset_scanned(): f64 { return barrier.remsetScannedTotal(); }
 export function gc_collect(major: bool): void { heapCollect.collect(major ? heapGen.generationCount() - 1 : heapCollect.policyLevel()); }
 export function gc_count(): u32 { return heapCollect.collectionCount(); }
 export function gc_major_count(): u32 { return heapCollect.majorCollectionCount(); }
+export function gc_copied_total(): f64 { return heapCollect.copiedTotalBytes(); }
 export function gc_pause_last(): f64 { return heapPauses.pauseLastMs(); }
 export function gc_pause_max(): f64 { return heapPauses.pauseMaxMs(); }
 export function gc_pause_total(): f64 { return heapPauses.pauseTotalMs(); }

@@ -46,7 +46,7 @@ import {
   generationCount, setGenerationCount, genDetach, genFreeFrom, genMarkScanStart, genCountCollection,
   genBytes, genThreshold, genSetThreshold, genReset,
 } from "./generations";
-import { beginEvacuation, endEvacuation } from "./evacuate";
+import { beginEvacuation, endEvacuation, bytesCopied } from "./evacuate";
 import { promoteReset } from "./promote";
 import { scavengeRememberedSets, scavengeToSpace } from "./scavenge";
 import { handlesEvacuate, handlesReset } from "./handles";
@@ -74,6 +74,8 @@ let sanityAfterCollection = false;
 
 let collections: u32 = 0;
 let majorCollections: u32 = 0;
+/** f64: a long run copies more than 2^32 bytes. */
+let copiedTotal: f64 = 0;
 let largeSinceCollection: usize = 0;
 let inCollection = false;
 
@@ -113,6 +115,7 @@ export function heapReset(): void {
   metaReset();
   collections = 0;
   majorCollections = 0;
+  copiedTotal = 0;
   largeSinceCollection = 0;
   inCollection = false;
 }
@@ -201,6 +204,7 @@ function collectCounted(level: i32): void {
   restoreLimit();
   collections++;
   if (major) majorCollections++;
+  copiedTotal += <f64>bytesCopied();
   pauseRecord(major ? PAUSE_MAJOR : PAUSE_MINOR, now() - t0);
   inCollection = false;
   // A verdict is left for the host (heap_poll); the first one is kept.
@@ -222,3 +226,5 @@ function scanAndTraceWeaks(): void {
 
 export function collectionCount(): u32 { return collections; }
 export function majorCollectionCount(): u32 { return majorCollections; }
+/** Bytes every collection since startup kept (copied, or promoted in place): bytesCopied summed. */
+export function copiedTotalBytes(): f64 { return copiedTotal; }

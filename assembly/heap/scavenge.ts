@@ -21,7 +21,7 @@
 
 import { evacuate, evacuateFast, evacuateOut, noteCopied } from "./evacuate";
 import { inPromoted, PROMOTED_GEN, promotedStubSize, promotedStart, promotedEnd, promotedBytes } from "./promote";
-import { remember, remsetLength, remsetAt, remsetSetAt, remsetTruncate } from "../barrier";
+import { remember, remsetLength, remsetAt, remsetSetAt, remsetTruncate, remsetNoteScanned } from "../barrier";
 import {
   generationCount, genFirst, genLarge, genScanChunk, genScanPtr, genSetScan, genLargeMark,
   genSetLargeMark, genCountObjects, chunkNext, chunkData, chunkUsedEnd,
@@ -82,6 +82,7 @@ export function scavengeRememberedSets(level: i32): void {
   let count = generationCount();
   for (let g = level + 1; g < count; g++) {
     let n = remsetLength(g);
+    remsetNoteScanned(n);
     let w: u32 = 0;
     for (let i: u32 = 0; i < n; i++) {
       let obj = remsetAt(g, i);

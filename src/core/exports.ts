@@ -93,9 +93,14 @@ export interface CoreExports {
   heap_gen_chunk_bytes(g: number): number;
   heap_gen_collections(g: number): number;
   heap_remset_length(g: number): number;
+  /** Since startup: objects the write barrier put on a remembered set, and set entries collections scanned as roots. */
+  heap_remset_recorded(): number;
+  heap_remset_scanned(): number;
   gc_collect(major: number): void;
   gc_count(): number;
   gc_major_count(): number;
+  /** Bytes all collections since startup kept (copied, or promoted in place). */
+  gc_copied_total(): number;
   gc_pause_last(): number;
   gc_pause_max(): number;
   gc_pause_total(): number;

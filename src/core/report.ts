@@ -107,7 +107,15 @@ export interface HeapStats {
    */
   readonly nursery: { readonly size: number; readonly used: number; readonly promotedInPlace: number };
   readonly generations: readonly GenerationStats[];
-  readonly collections: { readonly total: number; readonly minor: number; readonly major: number };
+  /** `copiedBytes`: what every collection kept (copied, or promoted in place), summed. */
+  readonly collections: { readonly total: number; readonly minor: number; readonly major: number; readonly copiedBytes: number };
+  /**
+   * Since startup: `recorded`, objects the write barrier put on a remembered
+   * set (a pointer store into a clean old object); `scanned`, set entries the
+   * collections took as roots. The per-generation `rememberedSet` is only
+   * what the sets hold now.
+   */
+  readonly rememberedSets: { readonly recorded: number; readonly scanned: number };
   readonly pauses: PauseStats & {
     readonly lastMs: number;
     readonly maxMs: number;

@@ -40,7 +40,8 @@ export function readHeapStats(core: CoreExports, context: HeapContext): HeapStat
       promotedInPlace: core.heap_nursery_promotions() >>> 0,
     },
     generations,
-    collections: { total, minor: total - major, major },
+    collections: { total, minor: total - major, major, copiedBytes: core.gc_copied_total() },
+    rememberedSets: { recorded: core.heap_remset_recorded(), scanned: core.heap_remset_scanned() },
     pauses: {
       ...pauses(core, PAUSE_ALL),
       lastMs: core.gc_pause_last(),

@@ -197,6 +197,7 @@ export function processRowLines(row: ProcessRow): string[] {
       const comparison = c.comparisons[k]!;
       const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;
       lines.push(`    ${peer.name.padEnd(30)}${formatDuration(peer.medianNs).padStart(11)}  cpu ${formatDuration(peer.cpuNsPerOp).padStart(9)}  ${intervalText(comparison.interval, formatRatio).padEnd(30)} ${target}`);
+      if (peer.extras !== undefined) lines.push(`      ${extrasText(peer.extras)} (medians over the processes)`);
     }
   }
   for (const line of wrapText(`method: ${row.method}`)) lines.push(`  ${line}`);

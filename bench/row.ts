@@ -67,6 +67,12 @@ export interface TaskSpec {
    * collection. Read once, after sampling.
    */
   readonly extras?: () => Readonly<Record<string, number>>;
+  /**
+   * Awaited once after sampling, before verify and extras: for figures the
+   * platform delivers later than the work (PerformanceObserver's 'gc'
+   * entries arrive in callbacks a few macrotasks on).
+   */
+  readonly settle?: () => Promise<void>;
 }
 
 /** The tasks of one grid point, ready to run. */

@@ -172,6 +172,7 @@ export async function sampleSideBySide(tasks: readonly TaskSpec[], options: Samp
     }
   }
   collectGarbage();
+  for (const task of tasks) await task.settle?.();
   return tasks.map((task, i) => {
     task.verify?.(calls[i]!);
     const cpuNsPerOp = (cpu[i]! * 1e3) / Math.max(1, calls[i]! * task.ops);

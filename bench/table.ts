@@ -55,6 +55,7 @@ export function caseLines(report: CaseReport, labelWidth: number): string[] {
     const comparison = report.comparisons.find((c) => c.peer === peer.name)!;
     const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;
     lines.push(`  ${cell("", labelWidth, false)}  ${cell(peer.name, TASK_WIDTH, false)}${figureCells(peer)}${cell(formatRatio(comparison.ratio), RATIO_WIDTH)}  ${target}`);
+    if (peer.extras !== undefined) lines.push(`  ${cell("", labelWidth, false)}    ${extrasText(peer.extras)}`);
   }
   return lines;
 }

@@ -51,3 +51,22 @@ describe("every row's verify fails when its work is skipped", () => {
     }
   }
 });
+
+describe("a row whose verify checks the collector passes after real work", () => {
+  test("heap/binary-trees: ours made minors and majors, V8's observer saw collections", async () => {
+    const row = rows.find((r) => r.name === "heap/binary-trees")!;
+    const prepared = await row.prepare({ depth: 16 }, ctx);
+    try {
+      const [js] = prepared.peers;
+      for (const task of [prepared.ours, js!]) {
+        for (let i = 0; i < 2; i++) task.fn();
+        await task.settle?.();
+        task.verify!(2);
+        expect(task.extras!().minors).toBeGreaterThan(0);
+      }
+      expect(prepared.ours.extras!().majors).toBeGreaterThan(0);
+    } finally {
+      await prepared.teardown?.();
+    }
+  }, 60_000);
+});

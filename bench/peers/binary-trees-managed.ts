@@ -16,12 +16,15 @@ interface ManagedExports {
   lineCheck(line: number): number;
 }
 
-/**
- * A fresh instance of the AssemblyScript peer; the function runs
- * binary-trees for maximum depth n and returns each line's check, as
- * binaryTreesJs does.
- */
-export function managedBinaryTrees(): (n: number) => number[] {
+/** A run for maximum depth n, returning each line's check as binaryTreesJs does; and the instance's memory. */
+export interface ManagedBinaryTrees {
+  (n: number): number[];
+  /** Its own memory: the one figure of its collector the module exposes (its high-water mark). */
+  readonly memory: WebAssembly.Memory;
+}
+
+/** A fresh instance of the AssemblyScript peer. */
+export function managedBinaryTrees(): ManagedBinaryTrees {
   let memory: WebAssembly.Memory | undefined;
   const imports = {
     env: {
@@ -34,10 +37,11 @@ export function managedBinaryTrees(): (n: number) => number[] {
   const instance = new WebAssembly.Instance(new WebAssembly.Module(readFileSync(buildFile(WASM_FILE, "npm run asbuild:bench"))), imports);
   const exports = instance.exports as unknown as ManagedExports;
   memory = exports.memory;
-  return (n) => {
+  const run = (n: number): number[] => {
     const lines = exports.binaryTrees(n);
     const checks: number[] = [];
     for (let i = 0; i < lines; i++) checks.push(exports.lineCheck(i) >>> 0);
     return checks;
   };
+  return Object.assign(run, { memory: exports.memory });
 }

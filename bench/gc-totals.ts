@@ -107,6 +107,8 @@ export class HeapGcTotals {
       gcNs: this.gcNs / per,
       gcShare: this.runNs === 0 ? 0 : this.gcNs / this.runNs,
       copiedMiB: this.copiedBytes / per / BYTES_PER_MIB,
+      recorded: this.recorded / per,
+      scanned: this.scanned / per,
       peakMiB: this.peakBytes / BYTES_PER_MIB,
     };
   }

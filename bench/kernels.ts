@@ -26,6 +26,13 @@ export interface HeapKernels extends CoreExports {
   lastCopied(): number;
 }
 
+/** bench/plugins/lru-kernels.ts: an LRU cache on the heap, the write-barrier workload. */
+export interface LruKernels extends CoreExports {
+  lruSetup(capacity: number, hashBits: number): number;
+  lruSize(): number;
+  lruRun(cache: number, keys: number, n: number, out: number): number;
+}
+
 /** bench/plugins/pool-kernels.ts: a churn batch on the ring and on raw TLSF. */
 export interface PoolKernels extends CoreExports {
   poolChurn(sizes: number, order: number, ptrs: number, n: number): number;
@@ -39,6 +46,7 @@ export interface MVarKernels extends CoreExports {
 
 interface KernelPlugins {
   "heap-kernels": HeapKernels;
+  "lru-kernels": LruKernels;
   "pool-kernels": PoolKernels;
   "mvar-kernels": MVarKernels;
 }

@@ -24,6 +24,7 @@ export const plugins = [
   // Not a plugin: a bare module, for the harness's test of modules without the core.
   ["test/plugins/bare.ts", "build/plugins/bare.wasm", []],
   ["bench/plugins/heap-kernels.ts", "build/bench/heap-kernels.wasm", []],
+  ["bench/plugins/lru-kernels.ts", "build/bench/lru-kernels.wasm", []],
   ["bench/plugins/pool-kernels.ts", "build/bench/pool-kernels.wasm", []],
   // The core's own runtime: under incremental, asc's shadow stack spills the
   // operation names the inlined MVar checks carry (strings, for their failure

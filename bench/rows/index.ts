@@ -7,6 +7,7 @@ import { cycleRow, restartRow } from "./lifecycle.js";
 import { binaryTreesRow } from "./binary-trees.js";
 import { nurseryAllocRow } from "./nursery.js";
 import { minorPauseRow } from "./minor-pause.js";
+import { lruRow } from "./lru.js";
 import { pingPongRow, pipelineRow, takePutRow } from "./mvar.js";
 import { forAwaitRow, modifyRow } from "./combinators.js";
 import { customFinaliserRow, functionsRow, shutdownRow } from "./finalise.js";
@@ -21,6 +22,7 @@ export const rows: readonly Row[] = [
   binaryTreesRow,
   nurseryAllocRow,
   minorPauseRow,
+  lruRow,
   pingPongRow,
   pipelineRow,
   takePutRow,

@@ -32,6 +32,7 @@ test("each kernel plugin re-exports the core's ABI and imports the public API, n
 test("each kernel plugin is accepted as a plugin and shows its own exports, none of the core's bench_*", async () => {
   const own = {
     "heap-kernels": ["binaryTrees", "binaryTreesLines", "nurseryAlloc", "bumpAlloc", "survivalSetup", "survivalUntilCollection", "lastCopied"],
+    "lru-kernels": ["lruSetup", "lruSize", "lruRun"],
     "pool-kernels": ["poolChurn", "heapChurn"],
     "mvar-kernels": ["mvarTakePut"],
   } as const;

@@ -69,4 +69,22 @@ describe("a row whose verify checks the collector passes after real work", () =>
       await prepared.teardown?.();
     }
   }, 60_000);
+
+  test("heap/lru: the sides' counts agree, ours made minors, the barrier recorded and minors scanned", async () => {
+    const row = rows.find((r) => r.name === "heap/lru")!;
+    const prepared = await row.prepare({ capacity: 1 << 16 }, ctx);
+    try {
+      const [js] = prepared.peers;
+      const calls = 4;
+      for (const task of [prepared.ours, js!]) {
+        for (let i = 0; i < calls; i++) task.fn();
+        await task.settle?.();
+      }
+      js!.verify!(calls);
+      prepared.ours.verify!(calls);
+      expect(prepared.ours.extras!().recorded).toBeGreaterThan(0);
+    } finally {
+      await prepared.teardown?.();
+    }
+  }, 60_000);
 });

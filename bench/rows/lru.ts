@@ -52,7 +52,7 @@ export const lruRow = defineRow<{ capacity: Capacity }>({
     "links it into its bucket and at the front, and past capacity evicts the tail (unlinked from the list and its chain). " +
     "Keys: 2^17 per call, uniform in [0, 2 × capacity) from bench/random.ts's PRNG and the run's seed, the same array " +
     "every call for both sides; about half the lookups hit. Ours: every part a heap block (entry {key, value, prev, next, " +
-    "chain} of 28 B, box {value, null} of 16 B, the table a block of 2^16 fields), an AssemblyScript plugin on the " +
+    "chain} of 32 B (28 aligned to 8), box {value, null} of 16 B, the table a block of 2^16 fields), an AssemblyScript plugin on the " +
     "public API's simple forms (newBlock, newBlock2, setField through the write barrier; bench/plugins/lru-kernels.ts), " +
     "nursery 1 MiB, generations 2. The table, the sentinel and the entries that stay are old, and each operation stores " +
     "young entries and boxes into them, so the remembered sets fill between minors and every minor scans them. Peer: " +

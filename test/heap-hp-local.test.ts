@@ -28,7 +28,7 @@ test("a run of allocations with Hp in a local collects once per full nursery and
   const heap = rt.stats().heap;
   // The first nursery is created by the first allocation (Note [Lazy nursery]);
   // each later full one is collected, nothing surviving.
-  expect(heap.collections).toEqual({ total: 2, minor: 2, major: 0 });
+  expect(heap.collections).toEqual({ total: 2, minor: 2, major: 0, copiedBytes: 0 });
   expect(heap.nursery.used).toBe((n - 2 * PER_NURSERY) * BLOCK2_BYTES);
   expect(heap.generations.map((g) => g.objects)).toEqual([0, 0]);
   rt.checkSanity();

@@ -408,9 +408,17 @@ export class Finalisers {
         }
       });
     }
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
-    for (const index of new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts).slice()) this.#queue.push({ custom: false, index, payload: undefined, core });
+    // Read in place, by index: nothing below calls the core, so the views stay
+    // valid (a copy and its iterator per drain were a sixth of rt.weak).
+    this.#queueIndices(new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks), core);
+    this.#queueIndices(new Uint32Array(core.memory.buffer, core.finalise_due_last_data() >>> 0, lasts), core);
     core.finalise_due_clear();
+  }
+
+  /** Queues a function without a value for each index (weak finalizers, finaliseLast). */
+  #queueIndices(indices: Uint32Array, core: CoreExports): void {
+    const queue = this.#queue;
+    for (let i = 0; i < indices.length; i++) queue.push({ custom: false, index: indices[i]!, payload: undefined, core });
   }
 
   /** Copies the core's dead records into the queue and clears the core's. */

@@ -31,9 +31,15 @@ test("without a value the weak points at its key", async () => {
   expect(got.tag).toBe(5);
   expect(got.get(0)).toBe("k");
   got.free();
+  // An explicit undefined value is the key too.
+  const w2 = rt.weak(key, undefined, () => {});
+  const got2 = w2.deref() as Block;
+  expect(got2.tag).toBe(5);
+  got2.free();
   key.free();
   rt.gc();
   expect(w.deref()).toBeUndefined();
+  expect(w2.deref()).toBeUndefined();
   await rt.shutdown();
 });
 
@@ -163,6 +169,8 @@ test("rt.weak refuses a key that is not a handle, and a finalizer that is not a 
   const key = rt.block(0, []);
   expect(() => rt.weak(3 as never)).toThrow(ArgumentError);
   expect(() => rt.weak(key, 1, "nope" as never)).toThrow(ArgumentError);
+  // Counted from arguments.length: a fourth argument is refused even when undefined.
+  expect(thrownBy(() => (rt.weak as (...args: unknown[]) => unknown)(key, 1, () => {}, undefined))).toMatchObject({ name: "ArgumentError", message: expect.stringContaining("got 4 arguments") });
   expect(() => rt.finalise("x" as never, () => {})).toThrow(ArgumentError);
   expect(() => rt.finaliseLast(key, 5 as never)).toThrow(ArgumentError);
   expect(rt.stats().finalisers.functionsRegistered).toBe(0);

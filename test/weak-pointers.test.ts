@@ -3,7 +3,7 @@
 // chains; finalize() at most once.
 
 import { expect, test } from "vitest";
-import { Block, Runtime, Weak, ArgumentError, SanityError } from "../src/index.js";
+import { Block, Runtime, Weak, ArgumentError, FinaliserError, SanityError } from "../src/index.js";
 import { generationOf } from "./heap-support.js";
 import { thrownBy } from "./support/thrown.js";
 
@@ -206,4 +206,38 @@ test.each([
   expect(caught).toBeInstanceOf(SanityError);
   expect((caught as SanityError).check).toBe(check);
   await rt.shutdown().catch(() => {});
+});
+
+test("weak finalizers due together run as one batch: in order, a throwing one reported, what one causes after the rest (Note [Due functions in batches])", async () => {
+  const errors: Error[] = [];
+  const rt = await Runtime.start({ sanity: true, onFinaliserError: (e) => errors.push(e) });
+  const log: string[] = [];
+  const keys = [1, 2, 3, 4].map((i) => rt.block(0, [i]));
+  keys.forEach((key, i) => {
+    const name = `w${i + 1}`;
+    rt.weak(key, undefined, i === 1
+      ? function throwsInBatch() {
+        log.push(name);
+        throw new Error("boom");
+      }
+      : () => {
+        log.push(name);
+        if (i !== 2) return;
+        // A collection from inside the batch: its function is queued after the batch.
+        const late = rt.block(0, [9]);
+        rt.weak(late, undefined, () => log.push("late")).free();
+        late.free();
+        rt.gc();
+      }).free();
+  });
+  for (const key of keys) key.free();
+  rt.gc();
+  expect([...log].sort()).toEqual(["late", "w1", "w2", "w3", "w4"]);
+  expect(log.at(-1)).toBe("late");
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(FinaliserError);
+  expect(errors[0]!.message).toContain("throwsInBatch");
+  expect(rt.stats().finalisers).toMatchObject({ functionsRun: 5, functionsPending: 0, errors: 1 });
+  const report = await rt.shutdown();
+  expect(report.finalisersRun).toBe(0);
 });

@@ -134,17 +134,25 @@ interface Job {
 
 /** The index of a Job that is a batch (Note [Due functions in batches]); no slot has it. */
 const BATCH = -1;
+/** The index of a Job that is a batch of finalise functions: (index, handle slot of its value) pairs. */
+const VALUE_BATCH = -2;
 
 // Note [Due functions in batches]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-// The weak finalizers and finaliseLast functions a collection found due
-// receive nothing, so the drain queues each kind's indices as one job: a
-// copy of the core's list, run in its order where one job a function would
-// have stood. A job object a function was most of what the host spent on a
-// weak finalizer (node --cpu-prof, issue 18: ~270 ns of ~680 per rt.weak in
-// pushing them, plus the collector's share). The queue's order is unchanged:
-// what a function of the batch causes (a collection, a registration) is
-// appended after the batch, as it was appended after its jobs.
+// The drain queues each kind of due function as one job: a copy of the
+// core's list, run in its order where one job a function would have stood.
+// The weak finalizers and finaliseLast functions receive nothing, so their
+// batch is their indices; a finalise function's batch pairs its index with a
+// handle slot that roots its value, and the value's handle object is made
+// just before the call and freed just after it. A job object a function was
+// most of what the host spent on a weak finalizer (node --cpu-prof, issue
+// 18: ~270 ns of ~680 per rt.weak in pushing them, plus the collector's
+// share); for finalise, the value handles made at the drain lived until the
+// whole queue had run, so V8's scavenges copied tens of thousands of them
+// each time (2.6 s of scavenges for 3·10⁶ rt.finalise, ~850 ns each). The
+// queue's order is unchanged: what a function of a batch causes (a
+// collection, a registration) is appended after the batch, as it was
+// appended after its jobs.
 
 /** Where errors go; see Note [The finaliser queue]. */
 export type FinaliserErrorHandler = (error: FinaliserError) => void;
@@ -412,19 +420,14 @@ export class Finalisers {
     const weaks = core.finalise_due_weak_length() >>> 0;
     const lasts = core.finalise_due_last_length() >>> 0;
     if (firsts + weaks + lasts === 0) return;
-    // Handles first: making one never collects, so the words stay valid.
-    const context = this.#context!;
+    // Slots first: making one never collects, so the words stay valid.
     if (firsts > 0) {
+      // Pairs (index, word) become (index, handle slot): a slot roots the
+      // value once the core's list is cleared. Each is freed after its call
+      // (Note [The value a finalise function receives]).
       const due = new Uint32Array(core.memory.buffer, core.finalise_due_first_data() >>> 0, 2 * firsts).slice();
-      // Freed by #runFunction, each in a finally (Note [The value a finalise function receives]).
-      withoutBackstop(() => {
-        for (let i = 0; i < due.length; i += 2) {
-          const index = due[i]!;
-          // A plugin's function gets a handle slot of the core's, freed after the call.
-          if (index >= MUTATOR_FUNCTION) this.#queue.push({ custom: false, index, payload: core.handle_new(due[i + 1]!) >>> 0, core });
-          else this.#queue.push({ custom: false, index, payload: decode(context, core, due[i + 1]!) });
-        }
-      });
+      for (let i = 1; i < due.length; i += 2) due[i] = core.handle_new(due[i]!) >>> 0;
+      this.#queue.push({ custom: false, index: VALUE_BATCH, payload: due, core });
     }
     // Note [Due functions in batches]; copied, since the core reuses its lists.
     if (weaks > 0) this.#queue.push({ custom: false, index: BATCH, payload: new Uint32Array(core.memory.buffer, core.finalise_due_weak_data() >>> 0, weaks).slice(), core });
@@ -492,6 +495,10 @@ export class Finalisers {
       this.#runBatch(job.payload as Uint32Array, job.core!);
       return;
     }
+    if (job.index === VALUE_BATCH) {
+      this.#runValueBatch(job.payload as Uint32Array, job.core!);
+      return;
+    }
     if (job.index >= MUTATOR_FUNCTION) {
       this.#runMutatorFunction(job);
       return;
@@ -557,6 +564,37 @@ export class Finalisers {
       } else {
         this.#runFunction(index, undefined);
       }
+    }
+  }
+
+  /**
+   * Finalise functions with their values' slots, in order (Note [Due
+   * functions in batches]); each slot is freed after its call. A plugin's own
+   * function is given the slot itself, as #runMutatorFunction does.
+   */
+  #runValueBatch(pairs: Uint32Array, core: CoreExports): void {
+    const context = this.#context!;
+    for (let i = 0; i < pairs.length; i += 2) {
+      const index = pairs[i]!;
+      const slot = pairs[i + 1]!;
+      if (index >= MUTATOR_FUNCTION) {
+        this.#functionsRun++;
+        this.#mutatorRun++;
+        try {
+          core.call_finalise_function(index, slot);
+        } finally {
+          core.handle_free(slot);
+        }
+        continue;
+      }
+      // The value's own handle, made now so that it dies young; the slot was only its root until then.
+      let value: unknown;
+      try {
+        value = withoutBackstop(() => decode(context, core, core.handle_get(slot)));
+      } finally {
+        core.handle_free(slot);
+      }
+      this.#runFunction(index, value);
     }
   }
 

@@ -41,7 +41,9 @@
 // the function table, not a serial number: the core drops a registration the
 // moment it queues it (and a weak's finaliser field when it is cleared), so
 // once the host has emptied the slot no core record names it, and the slot
-// is free for the next registration. The table is then as large as what is
+// is free for the next registration. A custom block's finaliser names a slot
+// of the custom table the same way: the block's record leaves the core's
+// dead queue when the host drains it, and the slot is emptied when it runs. The table is then as large as what is
 // pending, not as everything registered in a long cycle. A record naming an
 // empty slot is counted in `duplicates`; a record naming a reused slot would
 // run the newer function, whose own record then finds the slot empty and is
@@ -165,8 +167,11 @@ function warn(error: FinaliserError): void {
 export class Finalisers {
   readonly #onError: FinaliserErrorHandler;
   readonly #context: HeapContext | undefined;
-  readonly #table = new Map<number, CustomEntry>();
-  #nextIndex = 0;
+  // Custom blocks' finalisers by slot, reused as the functions' are (Note
+  // [Function slots]): a Map keyed by a serial number was half of rt.custom.
+  #customs: (CustomEntry | undefined)[] = [];
+  readonly #freeCustomSlots: number[] = [];
+  #customsPending = 0;
   // Slots the core's registrations name; a slot is reused once its function
   // has run or was dropped (its registration is gone from the core by then),
   // so the table stays as small as what is pending. See Note [Function slots].
@@ -210,15 +215,26 @@ export class Finalisers {
 
   /** Records a finaliser for a new custom block; the index the block will hold. */
   register(entry: CustomEntry): number {
-    if (this.#nextIndex >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^31 custom blocks in one cycle; restart the runtime");
-    const index = this.#nextIndex++;
-    this.#table.set(index, entry);
+    const index = this.#freeCustomSlots.pop() ?? this.#customs.length;
+    if (index >= INDEX_LIMIT) throw new RangeError("Finalisers.register: 2^31 custom blocks pending at once; let some die first");
+    this.#customs[index] = entry;
+    this.#customsPending++;
     return index;
   }
 
   /** The block made for `index` could not be allocated: forget it. */
   unregister(index: number): void {
-    this.#table.delete(index);
+    this.#takeCustom(index);
+  }
+
+  /** Empties a custom slot for reuse; its entry, or undefined when it was empty. */
+  #takeCustom(index: number): CustomEntry | undefined {
+    const entry = this.#customs[index];
+    if (entry === undefined) return undefined;
+    this.#customs[index] = undefined;
+    this.#freeCustomSlots.push(index);
+    this.#customsPending--;
+    return entry;
   }
 
   /** Records a finalise / finaliseLast / weak function; the slot the core will hold. */
@@ -259,7 +275,7 @@ export class Finalisers {
 
   /** The name of the finaliser at `index` (a live block's), for messages. */
   nameOf(index: number): string | undefined {
-    return this.#table.get(index)?.name;
+    return this.#customs[index]?.name;
   }
 
   addLibrary(library: Library): void {
@@ -332,7 +348,9 @@ export class Finalisers {
    * the cycle's context, which holds this: a cycle V8 could never collect.
    */
   release(): void {
-    this.#table.clear();
+    this.#customs = [];
+    this.#freeCustomSlots.length = 0;
+    this.#customsPending = 0;
     this.#clearFunctions();
     this.#queue = [];
     this.#head = 0;
@@ -342,7 +360,7 @@ export class Finalisers {
     return {
       customCreated: this.createdCount,
       customFinalised: this.#finalised,
-      customPending: this.#table.size,
+      customPending: this.#customsPending,
       functionsRegistered: this.functionsRegisteredCount,
       functionsRun: this.#functionsRun,
       functionsPending: this.#functionsPending + this.#mutatorPending,
@@ -353,7 +371,7 @@ export class Finalisers {
 
   /** Finalisers that never ran (their blocks' slots are still in the table). */
   get unfinalised(): number {
-    return this.#table.size;
+    return this.#customsPending;
   }
 
   /** Records naming a slot that had already run; 0 unless exactly-once broke. */
@@ -507,12 +525,11 @@ export class Finalisers {
       this.#runFunction(job.index, job.payload);
       return;
     }
-    const entry = this.#table.get(job.index);
+    const entry = this.#takeCustom(job.index);
     if (entry === undefined) {
       this.#duplicates++;
       return;
     }
-    this.#table.delete(job.index);
     this.#finalised++;
     this.#inCustom = true;
     if (this.#context !== undefined) this.#context.inCustomFinaliser = true;

@@ -51,9 +51,9 @@
 //
 // Note [The value a finalise function receives]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
-// `rt.finalise(v, f)` calls f with a new handle on v, made when the queue is
-// drained (the core keeps the value as a root until then) and freed when f
-// returns: v is resurrected only if f stores it somewhere reachable (a field
+// `rt.finalise(v, f)` calls f with a new handle on v, made just before the
+// call (the core keeps v as a root until the queue is drained, a handle slot
+// from then on) and freed when f returns: v is resurrected only if f stores it somewhere reachable (a field
 // of a live block, an MVar), as OCaml's f resurrects v by storing it. A
 // handle f kept past its return would keep v alive at the whim of V8's
 // collector, so it is stale instead (StaleHandleError 'freed').

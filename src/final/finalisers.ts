@@ -40,23 +40,25 @@
 // A finalise / finaliseLast registration or a weak finalizer names a slot of
 // the function table, not a serial number: the core drops a registration the
 // moment it queues it (and a weak's finaliser field when it is cleared), so
-// once the host has emptied the slot no core record names it, and the slot
-// is free for the next registration. A custom block's finaliser names a slot
-// of the custom table the same way: the block's record leaves the core's
-// dead queue when the host drains it, and the slot is emptied when it runs. The table is then as large as what is
-// pending, not as everything registered in a long cycle. A record naming an
-// empty slot is counted in `duplicates`; a record naming a reused slot would
-// run the newer function, whose own record then finds the slot empty and is
-// counted: exactly-once stays observable either way.
+// once the host has emptied the slot no core record names it, and the slot is
+// free for the next registration. A custom block's finaliser names a slot of
+// the custom table the same way: the block's record leaves the core's dead
+// queue when the host drains it, and the slot is emptied when it runs. The
+// table is then as large as what is pending, not as everything registered in
+// a long cycle. A record naming an empty slot is counted in `duplicates`; a
+// record naming a reused slot would run the newer function, whose own record
+// then finds the slot empty and is counted: exactly-once stays observable
+// either way.
 //
 // Note [The value a finalise function receives]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
 // `rt.finalise(v, f)` calls f with a new handle on v, made just before the
 // call (the core keeps v as a root until the queue is drained, a handle slot
-// from then on) and freed when f returns: v is resurrected only if f stores it somewhere reachable (a field
-// of a live block, an MVar), as OCaml's f resurrects v by storing it. A
-// handle f kept past its return would keep v alive at the whim of V8's
-// collector, so it is stale instead (StaleHandleError 'freed').
+// from then on) and freed when f returns: v is resurrected only if f stores
+// it somewhere reachable (a field of a live block, an MVar), as OCaml's f
+// resurrects v by storing it. A handle f kept past its return would keep v
+// alive at the whim of V8's collector, so it is stale instead
+// (StaleHandleError 'freed').
 
 import { emitWarning } from "../core/environment.js";
 import type { CoreExports } from "../core/exports.js";

@@ -30,8 +30,33 @@
 // whose sizes add up to `bytesOutstanding`, and returns to the sentinel.
 // poolInvariantCheck() re-checks all of it; destroy relies on it to free
 // everything in one walk.
+//
+// Note [The ring's fast paths]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// pool_alloc + pool_free must stay within 1.25× of TLSF's alloc + free
+// (docs/bench.md, pool/alloc-free; TLSF's own pair is ~30 ns). Reading the
+// release .wat showed where the ring's ~8 ns went besides its header: a
+// call level more than the peer on each side (the export called poolAlloc,
+// which called TLSF; poolFree called heap.free, i.e. __free, which checks
+// the pointer against __heap_base, TLSF's root and its alignment before
+// freeBlock). So: poolAlloc and poolFree are inline (four call sites); the
+// fast free path, having checked the block more strictly than __free does
+// (its state word, its neighbours), calls TLSF's freeBlock itself; a
+// header's four words are written as two 8-byte stores; the memory bound is
+// a 32-bit compare of pages; and there is no totalFrees counter to update,
+// since it always equals totalAllocs - blocksOutstanding. Every guarantee
+// of Note [The ring rule] and every counter the stress harness reads is
+// unchanged. The ring still needs TLSF underneath: a stub-runtime build
+// stops at the ERROR below.
 
 import { fail, hex } from "./failure";
+import { Block, freeBlock, ROOT } from "~lib/rt/tlsf";
+import { BLOCK_OVERHEAD } from "~lib/rt/common";
+
+// See Note [The ring's fast paths]: the heap must be TLSF's, which the stub
+// runtime's bump allocator is not.
+// @ts-ignore: a compile-time constant and a compile-time error
+if (ASC_RUNTIME == 0 /* Runtime.Stub */) ERROR("assembly/pool.ts: the allocator ring needs TLSF; build with --runtime minimal or incremental, not stub");
 
 @inline const NEXT_OFFSET: usize = 0;
 @inline const PREV_OFFSET: usize = NEXT_OFFSET + sizeof<u32>();
@@ -66,7 +91,9 @@ let bytesOutstanding: u64 = 0;
 let peakBlocks: u32 = 0;
 let peakBytes: u64 = 0;
 let totalAllocs: u64 = 0;
-let totalFrees: u64 = 0;
+// No totalFrees: it is always totalAllocs - blocksOutstanding (every free and
+// every block destroy frees counts one out of both), so free updates one
+// counter fewer. See Note [The ring's fast paths].
 let lastFreedBlocks: u32 = 0;
 let lastFreedBytes: u64 = 0;
 /** Bytes outstanding beyond which allocNoexc returns 0 (maxHeap). */
@@ -89,6 +116,14 @@ let byteLimit: u64 = <u64>u32.MAX_VALUE;
 @inline function setCheck(hdr: usize, state: u32, pad: usize): void {
   store<u32>(hdr, state | <u32>(pad >> 4), CHECK_OFFSET);
 }
+/** next and prev in one 8-byte store (the header is 16-byte aligned). */
+@inline function setLinks(hdr: usize, next: usize, prev: usize): void {
+  store<u64>(hdr, (<u64>prev << 32) | <u64><u32>next, NEXT_OFFSET);
+}
+/** size and check in one 8-byte store. */
+@inline function setSizeAndCheck(hdr: usize, size: usize, state: u32, pad: usize): void {
+  store<u64>(hdr, (<u64>(state | <u32>(pad >> 4)) << 32) | <u64><u32>size, SIZE_OFFSET);
+}
 @inline function headerOf(payload: usize): usize { return payload - HEADER_SIZE; }
 @inline function payloadOf(hdr: usize): usize { return hdr + HEADER_SIZE; }
 @inline function baseOf(hdr: usize): usize { return hdr - padOf(hdr); }
@@ -97,8 +132,7 @@ let byteLimit: u64 = <u64>u32.MAX_VALUE;
 
 @inline function link(hdr: usize): void {
   let last = prevOf(sentinel);
-  setNext(hdr, sentinel);
-  setPrev(hdr, last);
+  setLinks(hdr, sentinel, last);
   setNext(last, hdr);
   setPrev(sentinel, hdr);
 }
@@ -121,7 +155,6 @@ let byteLimit: u64 = <u64>u32.MAX_VALUE;
 @inline function countOut(size: usize): void {
   blocksOutstanding--;
   bytesOutstanding -= size;
-  totalFrees++;
 }
 
 /**
@@ -161,15 +194,13 @@ function diagnose(fn: string, payload: usize): usize {
 /** Stamps a fresh TLSF block and, while the pool is active, links it. */
 @inline function adopt(base: usize, pad: usize, size: usize): usize {
   let hdr = base + pad;
-  setSize(hdr, size);
   if (active) {
-    setCheck(hdr, STATE_POOLED, pad);
+    setSizeAndCheck(hdr, size, STATE_POOLED, pad);
     link(hdr);
     countIn(size);
   } else {
-    setCheck(hdr, STATE_LOOSE, pad);
-    setNext(hdr, 0);
-    setPrev(hdr, 0);
+    setSizeAndCheck(hdr, size, STATE_LOOSE, pad);
+    setLinks(hdr, 0, 0);
   }
   return payloadOf(hdr);
 }
@@ -200,7 +231,6 @@ function resetCounters(): void {
   peakBlocks = 0;
   peakBytes = 0;
   totalAllocs = 0;
-  totalFrees = 0;
 }
 
 /**
@@ -242,8 +272,11 @@ export function poolDestroy(): void {
   return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
 }
 
-/** Allocates `size` bytes (uninitialised); fails loudly when it cannot. */
-export function poolAlloc(size: usize): usize {
+/**
+ * Allocates `size` bytes (uninitialised); fails loudly when it cannot.
+ * Inline: see Note [The ring's fast paths].
+ */
+@inline export function poolAlloc(size: usize): usize {
   if (size > MAX_PAYLOAD || !fitsLimit(size)) failOutOfMemory("pool_alloc", <u64>size);
   return adopt(heap.alloc(HEADER_SIZE + size), 0, size);
 }
@@ -305,12 +338,14 @@ export function poolResize(payload: usize, size: usize): usize {
  * Frees a block; 0 is ignored, like free(NULL). The common case — a pooled
  * block whose neighbours point back — reads each header word once and
  * unlinks with the neighbours it has just checked; a loose block, or anything
- * wrong, takes freeSlow().
+ * wrong, takes freeSlow(). Inline, and straight to TLSF's freeBlock: see
+ * Note [The ring's fast paths].
  */
-export function poolFree(payload: usize): void {
+@inline export function poolFree(payload: usize): void {
   if (payload == 0) return;
   let hdr = headerOf(payload);
-  if ((payload & PAYLOAD_MASK) == 0 && <u64>hdr < (<u64>memory.size() << 16) && active) {
+  // hdr < memory's end, as hdr / 64 KiB < pages: no 64-bit arithmetic.
+  if ((payload & PAYLOAD_MASK) == 0 && (hdr >>> 16) < <usize>memory.size() && active) {
     let check = checkOf(hdr);
     let next = nextOf(hdr);
     let prev = prevOf(hdr);
@@ -319,7 +354,7 @@ export function poolFree(payload: usize): void {
       setPrev(next, prev);
       countOut(sizeOf(hdr));
       setCheck(hdr, STATE_FREED, 0);
-      heap.free(hdr - (<usize>(check & PAD_MASK) << 4));
+      freeBlock(ROOT, changetype<Block>(hdr - (<usize>(check & PAD_MASK) << 4) - BLOCK_OVERHEAD));
       return;
     }
   }
@@ -374,7 +409,7 @@ export function poolBytes(): u64 { return bytesOutstanding; }
 export function poolPeakBlocks(): u32 { return peakBlocks; }
 export function poolPeakBytes(): u64 { return peakBytes; }
 export function poolTotalAllocs(): u64 { return totalAllocs; }
-export function poolTotalFrees(): u64 { return totalFrees; }
+export function poolTotalFrees(): u64 { return totalAllocs - <u64>blocksOutstanding; }
 export function poolLastFreedBlocks(): u32 { return lastFreedBlocks; }
 export function poolLastFreedBytes(): u64 { return lastFreedBytes; }
 /** Payload bytes of a live block. */

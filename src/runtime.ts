@@ -234,7 +234,8 @@ export class Runtime {
    * reachable only through a live key. Returns a handle (docs/finalisers.md).
    */
   weak<V = unknown>(key: Handle, value?: V, finalizer?: () => void): Weak<V> {
-    return makeWeak<V>(this.#context("Runtime.weak"), key, [...arguments].slice(1));
+    // arguments.length, not a copy of arguments: copying them was a third of rt.weak (issue 18, docs/bench.md).
+    return makeWeak<V>(this.#context("Runtime.weak"), key, arguments.length - 1, value, finalizer);
   }
 
   /**

@@ -114,3 +114,26 @@ test("restart finalises every live custom block of the cycle that ends, and none
   expect(last.customBlocksFinalised).toBe(1);
   expect(runs).toBe(3);
 });
+
+test("finaliser slots are reused once run (Note [Function slots]): each block still gets its own finaliser and payload, once", async () => {
+  const rt = await Runtime.start({ sanity: true });
+  const seen: string[] = [];
+  const keep = rt.custom(-1, () => seen.push("kept"));
+  for (let round = 0; round < 3; round++) {
+    rt.scope(() => {
+      for (let i = 0; i < 100; i++) rt.custom(i, (p) => seen.push(`${round}:${String(p)}`));
+    });
+    rt.gc();
+    expect(rt.stats().finalisers.customPending).toBe(1);
+  }
+  expect(seen).toHaveLength(300);
+  for (let round = 0; round < 3; round++) {
+    for (let i = 0; i < 100; i++) expect(seen).toContain(`${round}:${i}`);
+  }
+  expect(rt.stats().finalisers).toMatchObject({ customCreated: 301, customFinalised: 300 });
+  expect(seen).not.toContain("kept");
+  const report = await rt.shutdown();
+  // The block alive throughout kept its slot: shutdown runs its own finaliser, once.
+  expect(report.customBlocksFinalised).toBe(1);
+  expect(seen.filter((s) => s === "kept")).toHaveLength(1);
+});

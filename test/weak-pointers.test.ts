@@ -3,7 +3,7 @@
 // chains; finalize() at most once.
 
 import { expect, test } from "vitest";
-import { Block, Runtime, Weak, ArgumentError, SanityError } from "../src/index.js";
+import { Block, Runtime, Weak, ArgumentError, FinaliserError, SanityError } from "../src/index.js";
 import { generationOf } from "./heap-support.js";
 import { thrownBy } from "./support/thrown.js";
 
@@ -31,9 +31,15 @@ test("without a value the weak points at its key", async () => {
   expect(got.tag).toBe(5);
   expect(got.get(0)).toBe("k");
   got.free();
+  // An explicit undefined value is the key too.
+  const w2 = rt.weak(key, undefined, () => {});
+  const got2 = w2.deref() as Block;
+  expect(got2.tag).toBe(5);
+  got2.free();
   key.free();
   rt.gc();
   expect(w.deref()).toBeUndefined();
+  expect(w2.deref()).toBeUndefined();
   await rt.shutdown();
 });
 
@@ -163,6 +169,8 @@ test("rt.weak refuses a key that is not a handle, and a finalizer that is not a 
   const key = rt.block(0, []);
   expect(() => rt.weak(3 as never)).toThrow(ArgumentError);
   expect(() => rt.weak(key, 1, "nope" as never)).toThrow(ArgumentError);
+  // Counted from arguments.length: a fourth argument is refused even when undefined.
+  expect(thrownBy(() => (rt.weak as (...args: unknown[]) => unknown)(key, 1, () => {}, undefined))).toMatchObject({ name: "ArgumentError", message: expect.stringContaining("got 4 arguments") });
   expect(() => rt.finalise("x" as never, () => {})).toThrow(ArgumentError);
   expect(() => rt.finaliseLast(key, 5 as never)).toThrow(ArgumentError);
   expect(rt.stats().finalisers.functionsRegistered).toBe(0);
@@ -198,4 +206,38 @@ test.each([
   expect(caught).toBeInstanceOf(SanityError);
   expect((caught as SanityError).check).toBe(check);
   await rt.shutdown().catch(() => {});
+});
+
+test("weak finalizers due together run as one batch: in order, a throwing one reported, what one causes after the rest (Note [Due functions in batches])", async () => {
+  const errors: Error[] = [];
+  const rt = await Runtime.start({ sanity: true, onFinaliserError: (e) => errors.push(e) });
+  const log: string[] = [];
+  const keys = [1, 2, 3, 4].map((i) => rt.block(0, [i]));
+  keys.forEach((key, i) => {
+    const name = `w${i + 1}`;
+    rt.weak(key, undefined, i === 1
+      ? function throwsInBatch() {
+        log.push(name);
+        throw new Error("boom");
+      }
+      : () => {
+        log.push(name);
+        if (i !== 2) return;
+        // A collection from inside the batch: its function is queued after the batch.
+        const late = rt.block(0, [9]);
+        rt.weak(late, undefined, () => log.push("late")).free();
+        late.free();
+        rt.gc();
+      }).free();
+  });
+  for (const key of keys) key.free();
+  rt.gc();
+  expect([...log].sort()).toEqual(["late", "w1", "w2", "w3", "w4"]);
+  expect(log.at(-1)).toBe("late");
+  expect(errors).toHaveLength(1);
+  expect(errors[0]).toBeInstanceOf(FinaliserError);
+  expect(errors[0]!.message).toContain("throwsInBatch");
+  expect(rt.stats().finalisers).toMatchObject({ functionsRun: 5, functionsPending: 0, errors: 1 });
+  const report = await rt.shutdown();
+  expect(report.finalisersRun).toBe(0);
 });

@@ -53,17 +53,15 @@ export class Weak<V = unknown> extends Handle {
 }
 
 /** rt.weak: validates, registers the finalizer, allocates the weak object. */
-export function makeWeak<V>(context: HeapContext, key: unknown, rest: unknown[]): Weak<V> {
+export function makeWeak<V>(context: HeapContext, key: unknown, extra: number, givenValue: unknown, finalizer: unknown): Weak<V> {
   const operation = "Runtime.weak";
   if (!isHandle(key)) {
     throw new ArgumentError(`${operation}: the key must be a heap object held by a handle (a Block, MVar, Custom or Weak of this runtime), got ${describe(key)}`);
   }
-  if (rest.length > 2) throw new ArgumentError(`${operation}: expected (key, value?, finalizer?), got ${rest.length + 1} arguments`);
+  if (extra > 2) throw new ArgumentError(`${operation}: expected (key, value?, finalizer?), got ${extra + 1} arguments`);
   const keySlot = handleSlot(key, operation, context);
-  const hasValue = rest.length >= 1 && rest[0] !== undefined;
-  const value = hasValue ? rest[0] : key;
+  const value = givenValue !== undefined ? givenValue : key;
   checkValue(context, value, operation);
-  const finalizer = rest[1];
   const entry = finalizer === undefined ? undefined : functionEntry("weak", finalizer, operation);
   return context.run(operation, (core) => {
     const finalisers = finalisersOf(context);

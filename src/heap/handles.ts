@@ -19,6 +19,7 @@ import { describe } from "../core/options.js";
 import { isThenable } from "../core/user.js";
 import { nextTurn } from "../core/environment.js";
 import { HostRefTable } from "./hostrefs.js";
+import { WordCache } from "./word-cache.js";
 
 /** The core's "out of heap" where it would hand out a handle-table slot (NO_HANDLE in assembly/heap/handles.ts). */
 export const NO_HANDLE = 0xffff_ffff;
@@ -119,6 +120,8 @@ const backstop = new FinalizationRegistry<Held>((held) => held.cell.context?.rec
 export class HeapContext {
   readonly owner: HeapOwner;
   readonly hostRefs = new HostRefTable();
+  /** @internal Note [One word per value until a collection] (word-cache.ts). */
+  readonly words = new WordCache();
   readonly maxHeap: number;
   /**
    * @internal Set by the finaliser queue while a custom finaliser runs: every
@@ -196,6 +199,7 @@ export class HeapContext {
     this.#scopes = [];
     // Their slots went with the table; holding them would keep this cycle alive (Note [The backstop lets go of an ended cycle]).
     this.#unregistered = [];
+    this.words.clear();
     return this.hostRefs.releaseAll();
   }
 

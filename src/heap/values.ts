@@ -12,6 +12,7 @@ import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
 import { bytesView, isThenable, isUint8Array } from "../core/user.js";
 import { handleSlot, isHandle, type HandleKind, type HeapContext } from "./handles.js";
+import { CACHED_STRING } from "./word-cache.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -138,10 +139,15 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
   if (value === null) return VALUE_NULL;
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
+  // Note [One word per value until a collection] (word-cache.ts).
+  const cached = context.words.objectWord(core, value);
+  if (cached !== undefined) return cached;
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
-  return allocated(context, p, operation, "a host reference");
+  const word = allocated(context, p, operation, "a host reference");
+  context.words.rememberObject(value, word);
+  return word;
 }
 
 function allocated(context: HeapContext, p: number, operation: string, what: string): number {
@@ -179,10 +185,17 @@ function kindAt(context: HeapContext, core: CoreExports, p: number): number {
 
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
+  const cacheable = s.length <= CACHED_STRING;
+  if (cacheable) {
+    // Note [One word per value until a collection] (word-cache.ts).
+    const cached = context.words.stringWord(core, s);
+    if (cached !== undefined) return cached;
+  }
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
   const units = context.views(core).units;
   const at = (p + HEADER_SIZE) >>> 1;
   for (let i = 0; i < s.length; i++) units[at + i] = s.charCodeAt(i);
+  if (cacheable) context.words.rememberString(s, p);
   return p;
 }
 
@@ -231,9 +244,13 @@ function decodeString(context: HeapContext, core: CoreExports, p: number): strin
   const length = words[(p + LENGTH_OFFSET) >>> 2]!;
   const at = (p + HEADER_SIZE) >>> 1;
   if (length <= SHORT_STRING) {
+    const cached = length <= CACHED_STRING ? context.words.decodedString(core, p) : undefined;
+    if (cached !== undefined) return cached;
     const codes = new Array<number>(length);
     for (let i = 0; i < length; i++) codes[i] = units[at + i]!;
-    return String.fromCharCode.apply(null, codes);
+    const s = String.fromCharCode.apply(null, codes);
+    if (length <= CACHED_STRING) context.words.rememberString(s, p);
+    return s;
   }
   let s = "";
   for (let i = 0; i < length; i += DECODE_CHUNK) {

@@ -130,6 +130,7 @@ export function heap_gen_collections(g: i32): u32 { return heapGen.genCollection
 export function heap_remset_length(g: i32): u32 { return barrier.remsetLength(g); }
 export function gc_collect(major: bool): void { heapCollect.collect(major ? heapGen.generationCount() - 1 : heapCollect.policyLevel()); }
 export function gc_count(): u32 { return heapCollect.collectionCount(); }
+export function gc_count_address(): usize { return heapCollect.collectionCountAddress(); }
 export function gc_major_count(): u32 { return heapCollect.majorCollectionCount(); }
 export function gc_pause_last(): f64 { return heapPauses.pauseLastMs(); }
 export function gc_pause_max(): f64 { return heapPauses.pauseMaxMs(); }

@@ -95,6 +95,8 @@ export interface CoreExports {
   heap_remset_length(g: number): number;
   gc_collect(major: number): void;
   gc_count(): number;
+  /** Where gc_count's u32 lives in memory, fixed for the instance: read without a call. */
+  gc_count_address(): number;
   gc_major_count(): number;
   gc_pause_last(): number;
   gc_pause_max(): number;

@@ -66,8 +66,11 @@ export function checkValue(context: HeapContext, value: unknown, operation: stri
  * returning it (Note [Thenables are not delivered]).
  */
 export function checkDeliverable(context: HeapContext, value: unknown, operation: string): void {
-  checkValue(context, value, operation);
-  if (typeof value === "object" && value !== null && (isHandle(value) || isUint8Array(value))) return;
+  if (typeof value === "object" && value !== null) {
+    // checkValue's object case, inline: one brand check per put, not two (issue 18's profile of an object tryPut).
+    if (isHandle(value)) return void handleSlot(value, operation, context);
+    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation);
+  } else if (typeof value !== "function") return checkValue(context, value, operation);
   if (isThenable(operation, value)) {
     throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
   }
@@ -137,11 +140,12 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
       throw new UnrepresentableValueError(operation, "undefined");
   }
   if (value === null) return VALUE_NULL;
+  // Note [One word per value until a collection] (word-cache.ts). Only host
+  // references are cached, so a hit needs neither brand check below.
+  const cached = context.words.objectWord(core, context.views(core).words, value);
+  if (cached !== undefined) return cached;
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
-  // Note [One word per value until a collection] (word-cache.ts).
-  const cached = context.words.objectWord(core, value);
-  if (cached !== undefined) return cached;
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
@@ -188,7 +192,7 @@ function encodeString(context: HeapContext, core: CoreExports, s: string, operat
   const cacheable = s.length <= CACHED_STRING;
   if (cacheable) {
     // Note [One word per value until a collection] (word-cache.ts).
-    const cached = context.words.stringWord(core, s);
+    const cached = context.words.stringWord(core, context.views(core).words, s);
     if (cached !== undefined) return cached;
   }
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
@@ -244,7 +248,7 @@ function decodeString(context: HeapContext, core: CoreExports, p: number): strin
   const length = words[(p + LENGTH_OFFSET) >>> 2]!;
   const at = (p + HEADER_SIZE) >>> 1;
   if (length <= SHORT_STRING) {
-    const cached = length <= CACHED_STRING ? context.words.decodedString(core, p) : undefined;
+    const cached = length <= CACHED_STRING ? context.words.decodedString(core, words, p) : undefined;
     if (cached !== undefined) return cached;
     const codes = new Array<number>(length);
     for (let i = 0; i < length; i++) codes[i] = units[at + i]!;

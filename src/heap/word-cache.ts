@@ -38,30 +38,35 @@ export const CACHED_STRING = 64;
 /** Entries per map before it is emptied. */
 const MAX_ENTRIES = 4096;
 
-/** One cycle's words of recently crossed values; HeapContext.words. */
+/**
+ * One cycle's words of recently crossed values; HeapContext.words. Each
+ * lookup takes the cycle's current u32 view of memory (HeapContext.views).
+ */
 export class WordCache {
   /** gc_count() when the entries were made. */
   #collections = -1;
+  /** Index of the core's collection count in a u32 view of its memory (gc_count_address); -1 until asked. */
+  #countAt = -1;
   #strings = new Map<string, number>();
   #objects = new Map<unknown, number>();
   /** Heap string word → the JS string it was read as or made from. */
   #decoded = new Map<number, string>();
 
   /** The word `s` crossed as since the last collection, or undefined. */
-  stringWord(core: CoreExports, s: string): number | undefined {
-    this.#check(core);
+  stringWord(core: CoreExports, words: Uint32Array, s: string): number | undefined {
+    this.#check(core, words);
     return this.#strings.get(s);
   }
 
   /** The word `o` (an object, function, symbol or bigint: a host reference) crossed as since the last collection, or undefined. */
-  objectWord(core: CoreExports, o: unknown): number | undefined {
-    this.#check(core);
+  objectWord(core: CoreExports, words: Uint32Array, o: unknown): number | undefined {
+    this.#check(core, words);
     return this.#objects.get(o);
   }
 
   /** The JS string of the heap string at `word`, if it crossed since the last collection. */
-  decodedString(core: CoreExports, word: number): string | undefined {
-    this.#check(core);
+  decodedString(core: CoreExports, words: Uint32Array, word: number): string | undefined {
+    this.#check(core, words);
     return this.#decoded.get(word);
   }
 
@@ -84,8 +89,11 @@ export class WordCache {
     this.#collections = -1;
   }
 
-  #check(core: CoreExports): void {
-    const collections = core.gc_count() >>> 0;
+  #check(core: CoreExports, words: Uint32Array): void {
+    // Read from memory, not by a call: gc_count() was a third of an object tryPut+tryTake.
+    let at = this.#countAt;
+    if (at < 0) at = this.#countAt = core.gc_count_address() >>> 2;
+    const collections = words[at]!;
     if (collections !== this.#collections) {
       this.#clear();
       this.#collections = collections;

@@ -124,6 +124,22 @@ export function intOfWord(word: number): number {
 }
 
 /**
+ * The word a string or host-reference value crossed as since the last
+ * collection (Note [One word per value until a collection], word-cache.ts),
+ * else NOT_INT_WORD. Storing it allocates nothing, so no collection can
+ * follow: Block.set skips the poll, as for an int.
+ */
+export function cachedWord(context: HeapContext, core: CoreExports, value: unknown): number {
+  const type = typeof value;
+  if (type === "string") {
+    if ((value as string).length > CACHED_STRING) return NOT_INT_WORD;
+    return context.words.stringWord(core, context.views(core).words, value as string) ?? NOT_INT_WORD;
+  }
+  if (type === "number" || type === "boolean" || type === "undefined" || value === null) return NOT_INT_WORD;
+  return context.words.objectWord(core, context.views(core).words, value) ?? NOT_INT_WORD;
+}
+
+/**
  * The heap word for `value`, allocating its object if it needs one. The word
  * is valid only until the next allocation: store it at once.
  */

@@ -149,7 +149,12 @@ export function newString(s: string): Value {
   return <Value>p;
 }
 
-/** `n` zeroed UTF-16 code units; fill them through stringData. */
+/**
+ * `n` zeroed UTF-16 code units; fill them through stringData before the
+ * string is stored anywhere or returned: a heap string is immutable once
+ * shared, since the host reuses the JS string it read from one until the
+ * next collection (Note [One word per value until a collection], src/heap/word-cache.ts).
+ */
 export function newStringOfLength(n: u32): Value {
   let p = coreAllocString(n);
   if (p == 0) outOfHeap("newStringOfLength", n);
@@ -222,7 +227,7 @@ function checkBlock(fn: string, obj: Value, i: u32): void {
 @inline export function floatValue(obj: Value): f64 { return floatOf(<usize>obj); }
 /** Where a byte array's bytes are (valid until the next allocation). */
 @inline export function bytesData(obj: Value): usize { return payloadOf(<usize>obj); }
-/** Where a heap string's UTF-16 code units are (valid until the next allocation). */
+/** Where a heap string's UTF-16 code units are (valid until the next allocation); write only a new string's (newStringOfLength). */
 @inline export function stringData(obj: Value): usize { return payloadOf(<usize>obj); }
 /** A heap string's code unit i (unchecked). */
 @inline export function charCodeAt(obj: Value, i: u32): u32 { return load<u16>(payloadOf(<usize>obj) + (<usize>i << 1)); }

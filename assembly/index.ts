@@ -132,6 +132,7 @@ export function heap_remset_recorded(): f64 { return barrier.remsetRecordedTotal
 export function heap_remset_scanned(): f64 { return barrier.remsetScannedTotal(); }
 export function gc_collect(major: bool): void { heapCollect.collect(major ? heapGen.generationCount() - 1 : heapCollect.policyLevel()); }
 export function gc_count(): u32 { return heapCollect.collectionCount(); }
+export function gc_count_address(): usize { return heapCollect.collectionCountAddress(); }
 export function gc_major_count(): u32 { return heapCollect.majorCollectionCount(); }
 export function gc_copied_total(): f64 { return heapCollect.copiedTotalBytes(); }
 export function gc_pause_last(): f64 { return heapPauses.pauseLastMs(); }

@@ -72,7 +72,12 @@ let configuredNursery: usize = NURSERY_DEFAULT;
 let configuredGenerations: i32 = 2;
 let sanityAfterCollection = false;
 
-let collections: u32 = 0;
+/**
+ * Collections since init, in static memory: the host reads it through its
+ * memory view without a call before it reuses a cached word (gc_count_address;
+ * Note [One word per value until a collection], src/heap/word-cache.ts).
+ */
+const collectionsWord: usize = memory.data(<i32>sizeof<u32>(), <i32>sizeof<u32>());
 let majorCollections: u32 = 0;
 /** f64: a long run copies more than 2^32 bytes. */
 let copiedTotal: f64 = 0;
@@ -113,7 +118,7 @@ export function heapReset(): void {
   pausesReset();
   promoteReset();
   metaReset();
-  collections = 0;
+  store<u32>(collectionsWord, 0);
   majorCollections = 0;
   copiedTotal = 0;
   largeSinceCollection = 0;
@@ -202,7 +207,7 @@ function collectCounted(level: i32): void {
   nurseryEmpty();
   largeSinceCollection = 0;
   restoreLimit();
-  collections++;
+  store<u32>(collectionsWord, load<u32>(collectionsWord) + 1);
   if (major) majorCollections++;
   copiedTotal += <f64>bytesCopied();
   pauseRecord(major ? PAUSE_MAJOR : PAUSE_MINOR, now() - t0);
@@ -224,7 +229,8 @@ function scanAndTraceWeaks(): void {
   }
 }
 
-export function collectionCount(): u32 { return collections; }
+export function collectionCount(): u32 { return load<u32>(collectionsWord); }
+export function collectionCountAddress(): usize { return collectionsWord; }
 export function majorCollectionCount(): u32 { return majorCollections; }
 /** Bytes every collection since startup kept (copied, or promoted in place): bytesCopied summed. */
 export function copiedTotalBytes(): f64 { return copiedTotal; }

@@ -97,9 +97,11 @@ export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
   method:
     `A block of 2 fields (ours: rt.block; peer: a JS array of 2); ${ACCESSES} operations per call on field i & 1. ` +
     `get: ours checks the handle and the index, reads the field's word in the core and decodes it (an int inline; a string ` +
-    `copied out of the heap into a new JS string); the peer reads the array element (a string is shared, not copied). ` +
-    `set: ours checks handle, index and value, encodes the value (a string copied into a new heap string), stores it ` +
-    `through the write barrier; the peer stores the element. Each call checks its result (the sum of ints or of the ` +
+    `read once per collection interval, then the JS string remembered for its heap word: Note [One word per value until a collection]); ` +
+    `the peer reads the array element (a string is shared, not copied). ` +
+    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string once per collection interval, ` +
+    `then its remembered word, stored without a poll), stores it through the write barrier; the peer stores the element. ` +
+    `Each call checks its result (the sum of ints or of the ` +
     `strings' lengths got; after a set, the fields hold what was set). Targets (issue 18): median ≤ 20 ns for an int, ≤ 60 ns for a 16-character string.`,
   grid: { value: ["int", "string16"], op: ["get", "set"] },
   targets: [
@@ -176,7 +178,8 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
   };
 }
 
-type TryPayload = "int" | "object";
+/** fresh-object: a new { n } per pair on both sides, so ours never finds its word cached (the cost of a first crossing). */
+type TryPayload = "int" | "object" | "fresh-object";
 
 export const tryPutTakeRow = defineRow<{ payload: TryPayload }>({
   name: "host/try-put-take",
@@ -185,9 +188,9 @@ export const tryPutTakeRow = defineRow<{ payload: TryPayload }>({
   method:
     `One MVar, empty; ${PAIRS} pairs per call of tryPut(x) then tryTake(), neither ever waiting. Ours: two JS→wasm calls; ` +
     `an int crosses as an immediate word; an object ({ n }, one of 64 made before the run) becomes a host reference (a heap object ` +
-    `and a host-reference table slot) on tryPut and is looked up on tryTake. Peer: the Promise MVar's tryPut/tryTake (a field store ` +
+    `and a host-reference table slot) on its first tryPut after a collection, reused by the next ones until the next collection, and is looked up on tryTake; fresh-object: a new { n } made per pair on both sides, so every tryPut of ours makes a host reference (no target). Peer: the Promise MVar's tryPut/tryTake (a field store ` +
     `and load, no promise). Each call checks the sum of what tryTake returned. Target (issue 18): median ≤ 100 ns per pair for an object.`,
-  grid: { payload: ["int", "object"] },
+  grid: { payload: ["int", "object", "fresh-object"] },
   targets: [{ figure: "median", maxNs: 100, where: { payload: "object" } }],
   prepare: prepareTryPutTake,
 });
@@ -199,7 +202,10 @@ async function prepareTryPutTake(params: { payload: TryPayload }, ctx: RunContex
   const mv: MVar<unknown> = rt.mvar<unknown>();
   const js = new PromiseMVar<unknown>();
   const objects = Array.from({ length: 64 }, (_, k) => ({ n: k }));
-  const make = params.payload === "int" ? (i: number): unknown => i & 63 : (i: number): unknown => objects[i & 63];
+  const make =
+    params.payload === "int" ? (i: number): unknown => i & 63
+    : params.payload === "object" ? (i: number): unknown => objects[i & 63]
+    : (i: number): unknown => ({ n: i & 63 });
   const value = params.payload === "int" ? (x: unknown): number => x as number : (x: unknown): number => (x as { n: number }).n;
   let expected = 0;
   for (let i = 0; i < n; i++) expected += i & 63;

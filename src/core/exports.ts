@@ -98,6 +98,8 @@ export interface CoreExports {
   heap_remset_scanned(): number;
   gc_collect(major: number): void;
   gc_count(): number;
+  /** Where gc_count's u32 lives in memory, fixed for the instance: read without a call. */
+  gc_count_address(): number;
   gc_major_count(): number;
   /** Bytes all collections since startup kept (copied, or promoted in place). */
   gc_copied_total(): number;

@@ -6,7 +6,7 @@ import { isArray, snapshotArray } from "../core/user.js";
 import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
 import { Handle, handleContext, handleSlot, NO_HANDLE, type HeapContext } from "./handles.js";
 import type { CoreExports } from "../core/exports.js";
-import { checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
+import { cachedWord, checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
 import { afterAllocation } from "./poll.js";
 
 /** A heap block of fields. Free it (or use `using`, or rt.scope) when done. */
@@ -49,12 +49,13 @@ export class Block extends Handle {
   set(i: number, value: unknown): void {
     const context = handleContext(this);
     const slot = handleSlot(this, "Block.set");
-    const word = intWord(value);
+    let word = intWord(value);
     if (word === NOT_INT_WORD) checkValue(context, value, "Block.set");
     const core = context.enter("Block.set");
     try {
       checkIndex("Block.set", i, this.#lengthIn(core, slot));
-      // An immediate int allocates nothing, so no collection can have run: nothing to poll.
+      if (word === NOT_INT_WORD) word = cachedWord(context, core, value);
+      // An immediate int or a cached word allocates nothing, so no collection can have run: nothing to poll.
       if (word !== NOT_INT_WORD) core.heap_set(slot, i, word);
       else setEncoded(context, core, slot, i, value);
     } catch (thrown) {
@@ -79,7 +80,9 @@ export class Block extends Handle {
 // thrown through the guard (context.failed), which marks the runtime dead on
 // a trap exactly as run() would. The block's length is read once (it never
 // changes), ints are encoded and decoded inline (values.ts), and an int set
-// skips the poll: storing an immediate word allocates nothing.
+// skips the poll: storing an immediate word allocates nothing. So does a set
+// of a string or object whose word is cached (Note [One word per value until
+// a collection], word-cache.ts).
 
 /** A set of a value that may allocate (a string, a float, a host reference): encode, store, then poll for collections. */
 function setEncoded(context: HeapContext, core: CoreExports, slot: number, i: number, value: unknown): void {

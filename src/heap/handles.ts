@@ -17,7 +17,9 @@ import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, ForeignHandleError, StaleHandleError, type StaleReason } from "../core/errors.js";
 import { describe } from "../core/options.js";
 import { isThenable } from "../core/user.js";
+import { nextTurn } from "../core/environment.js";
 import { HostRefTable } from "./hostrefs.js";
+import { WordCache } from "./word-cache.js";
 
 /** The core's "out of heap" where it would hand out a handle-table slot (NO_HANDLE in assembly/heap/handles.ts). */
 export const NO_HANDLE = 0xffff_ffff;
@@ -118,6 +120,8 @@ const backstop = new FinalizationRegistry<Held>((held) => held.cell.context?.rec
 export class HeapContext {
   readonly owner: HeapOwner;
   readonly hostRefs = new HostRefTable();
+  /** @internal Note [One word per value until a collection] (word-cache.ts). */
+  readonly words = new WordCache();
   readonly maxHeap: number;
   /**
    * @internal Set by the finaliser queue while a custom finaliser runs: every
@@ -130,6 +134,10 @@ export class HeapContext {
   /** Names this cycle to the backstop until it ends; see Note [The backstop lets go of an ended cycle]. */
   readonly #backstopCell: BackstopCell = { context: this };
   #scopes: Handle[][] = [];
+  /** Handles made outside a scope since the last flush, not yet registered: Note [The backstop registers late]. */
+  #unregistered: Handle[] = [];
+  /** A flush of #unregistered is queued for a later turn. */
+  #flushQueued = false;
   #reclaimed = 0;
   #views: MemoryViews | undefined;
 
@@ -189,6 +197,9 @@ export class HeapContext {
     this.#backstopCell.context = undefined;
     this.#views = undefined;
     this.#scopes = [];
+    // Their slots went with the table; holding them would keep this cycle alive (Note [The backstop lets go of an ended cycle]).
+    this.#unregistered = [];
+    this.words.clear();
     return this.hostRefs.releaseAll();
   }
 
@@ -260,6 +271,30 @@ export class HeapContext {
   }
 
   /**
+   * @internal A handle made outside any scope: registered with the backstop
+   * at the next flush unless freed by then. See Note [The backstop registers late].
+   */
+  defer(handle: Handle): void {
+    const unregistered = this.#unregistered;
+    unregistered.push(handle);
+    if (unregistered.length >= BACKSTOP_BATCH) this.flushBackstop();
+    else if (!this.#flushQueued) {
+      this.#flushQueued = true;
+      // Through the cell, so that a queued flush keeps no ended cycle alive.
+      const cell = this.#backstopCell;
+      nextTurn(() => cell.context?.flushBackstop());
+    }
+  }
+
+  /** @internal Registers every deferred handle not freed meanwhile. */
+  flushBackstop(): void {
+    const unregistered = this.#unregistered;
+    this.#unregistered = [];
+    this.#flushQueued = false;
+    for (let i = 0; i < unregistered.length; i++) backstopDeferred(unregistered[i]!);
+  }
+
+  /**
    * Runs `fn`; every handle made during it is freed when it returns or
    * throws, except the handle it returns, which moves to the enclosing scope.
    */
@@ -316,6 +351,14 @@ export function isHandle(value: unknown): value is Handle {
 }
 
 let backstopEscaped: (handle: Handle) => void;
+let backstopDeferred: (handle: Handle) => void;
+
+/** Most handles deferred before a flush (Note [The backstop registers late]). */
+const BACKSTOP_BATCH = 256;
+/** A handle's standing with the backstop. */
+const NOT_BACKSTOPPED = 0;
+const DEFERRED = 1;
+const REGISTERED = 2;
 
 // Note [A scope is the backstop]
 // ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
@@ -332,20 +375,45 @@ let backstopEscaped: (handle: Handle) => void;
 // they are never registered, in a scope or not, nor kept by a scope (which
 // kept tens of thousands of finalise values alive till the scope's end).
 
+// Note [The backstop registers late]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// Outside a scope, registering each handle as it was made was still most of
+// what a handle cost where handles are made and freed in a stream: a CPU
+// profile of ping-pong with a Block payload (each take hands back a new
+// Block, which the receiver reads and frees; issue 18) had 30 % of the time
+// in the Handle constructor's register call, 16 % in V8's collector (the
+// registry's cells) and 4 % in free's unregister. So a handle made outside a
+// scope is only put on its cycle's list, and the list is registered later:
+// in the next turn of the event loop (nextTurn), or at once when it reaches
+// BACKSTOP_BATCH handles, whichever comes first. A handle freed before then
+// is never registered, nor unregistered. The list holds its handles
+// strongly, so a handle dropped before the flush stays alive until the
+// flush has registered it: the backstop still reclaims every handle nobody
+// frees, at most a turn (or BACKSTOP_BATCH handles) later. The queued flush
+// reaches the cycle through the backstop cell, and an ended cycle empties
+// its list, so neither keeps an ended cycle alive (Note [The backstop lets
+// go of an ended cycle]). A scope's escaping handle is registered at once,
+// as before: a scope's return is already the batch.
+
 /** A heap object held by JS: a GC root until freed. See Note [Handle stamps]. */
 export class Handle {
   readonly #context: HeapContext;
   readonly #slot: number;
-  #backstopped: boolean;
+  /** NOT_BACKSTOPPED, DEFERRED or REGISTERED: Note [The backstop registers late]. */
+  #backstopped: number;
   #freed = false;
 
   /** @internal Wraps a slot the core just handed out. */
   constructor(context: HeapContext, slot: number) {
     this.#context = context;
     this.#slot = slot;
-    // Note [A scope is the backstop].
-    this.#backstopped = !skipBackstop && !context.track(this);
-    if (this.#backstopped) backstop.register(this, { cell: context.backstopCell, slot }, this);
+    // Note [A scope is the backstop]; Note [The backstop registers late].
+    // withoutBackstop's handles are not kept by a scope either.
+    if (skipBackstop || context.track(this)) this.#backstopped = NOT_BACKSTOPPED;
+    else {
+      this.#backstopped = DEFERRED;
+      context.defer(this);
+    }
   }
 
   static {
@@ -354,9 +422,11 @@ export class Handle {
     slotOfHandle = (handle, operation, user) => handle.#checkedSlot(operation, user);
     contextOfHandle = (handle) => handle.#context;
     backstopEscaped = (handle) => {
-      if (handle.#backstopped || handle.#freed) return;
-      handle.#backstopped = true;
-      backstop.register(handle, { cell: handle.#context.backstopCell, slot: handle.#slot }, handle);
+      if (handle.#backstopped !== NOT_BACKSTOPPED || handle.#freed) return;
+      handle.#register();
+    };
+    backstopDeferred = (handle) => {
+      if (handle.#backstopped === DEFERRED && !handle.#freed) handle.#register();
     };
   }
 
@@ -364,8 +434,13 @@ export class Handle {
   free(): void {
     if (this.#freed) return;
     this.#freed = true;
-    if (this.#backstopped) backstop.unregister(this);
+    if (this.#backstopped === REGISTERED) backstop.unregister(this);
     this.#context.release(this.#slot);
+  }
+
+  #register(): void {
+    this.#backstopped = REGISTERED;
+    backstop.register(this, { cell: this.#context.backstopCell, slot: this.#slot }, this);
   }
 
   [Symbol.dispose](): void {

@@ -37,4 +37,6 @@ function drainDeadHostRefs(context: HeapContext, core: CoreExports): void {
   const hostRefs = context.hostRefs;
   for (let i = 0; i < count; i++) hostRefs.release(words[start + i]!);
   core.hostref_dead_clear();
+  // The collection made every cached word stale: let go of the objects now, not at the next crossing.
+  context.words.clear();
 }

@@ -12,6 +12,7 @@ import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
 import { bytesView, isThenable, isUint8Array } from "../core/user.js";
 import { handleSlot, isHandle, type HandleKind, type HeapContext } from "./handles.js";
+import { CACHED_STRING } from "./word-cache.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -65,8 +66,11 @@ export function checkValue(context: HeapContext, value: unknown, operation: stri
  * returning it (Note [Thenables are not delivered]).
  */
 export function checkDeliverable(context: HeapContext, value: unknown, operation: string): void {
-  checkValue(context, value, operation);
-  if (typeof value === "object" && value !== null && (isHandle(value) || isUint8Array(value))) return;
+  if (typeof value === "object" && value !== null) {
+    // checkValue's object case, inline: one brand check per put, not two (issue 18's profile of an object tryPut).
+    if (isHandle(value)) return void handleSlot(value, operation, context);
+    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation);
+  } else if (typeof value !== "function") return checkValue(context, value, operation);
   if (isThenable(operation, value)) {
     throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
   }
@@ -120,6 +124,22 @@ export function intOfWord(word: number): number {
 }
 
 /**
+ * The word a string or host-reference value crossed as since the last
+ * collection (Note [One word per value until a collection], word-cache.ts),
+ * else NOT_INT_WORD. Storing it allocates nothing, so no collection can
+ * follow: Block.set skips the poll, as for an int.
+ */
+export function cachedWord(context: HeapContext, core: CoreExports, value: unknown): number {
+  const type = typeof value;
+  if (type === "string") {
+    if ((value as string).length > CACHED_STRING) return NOT_INT_WORD;
+    return context.words.stringWord(core, context.views(core).words, value as string) ?? NOT_INT_WORD;
+  }
+  if (type === "number" || type === "boolean" || type === "undefined" || value === null) return NOT_INT_WORD;
+  return context.words.objectWord(core, context.views(core).words, value) ?? NOT_INT_WORD;
+}
+
+/**
  * The heap word for `value`, allocating its object if it needs one. The word
  * is valid only until the next allocation: store it at once.
  */
@@ -136,12 +156,18 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
       throw new UnrepresentableValueError(operation, "undefined");
   }
   if (value === null) return VALUE_NULL;
+  // Note [One word per value until a collection] (word-cache.ts). Only host
+  // references are cached, so a hit needs neither brand check below.
+  const cached = context.words.objectWord(core, context.views(core).words, value);
+  if (cached !== undefined) return cached;
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
-  return allocated(context, p, operation, "a host reference");
+  const word = allocated(context, p, operation, "a host reference");
+  context.words.rememberObject(value, word);
+  return word;
 }
 
 function allocated(context: HeapContext, p: number, operation: string, what: string): number {
@@ -179,10 +205,17 @@ function kindAt(context: HeapContext, core: CoreExports, p: number): number {
 
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
+  const cacheable = s.length <= CACHED_STRING;
+  if (cacheable) {
+    // Note [One word per value until a collection] (word-cache.ts).
+    const cached = context.words.stringWord(core, context.views(core).words, s);
+    if (cached !== undefined) return cached;
+  }
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
   const units = context.views(core).units;
   const at = (p + HEADER_SIZE) >>> 1;
   for (let i = 0; i < s.length; i++) units[at + i] = s.charCodeAt(i);
+  if (cacheable) context.words.rememberString(s, p);
   return p;
 }
 
@@ -231,9 +264,13 @@ function decodeString(context: HeapContext, core: CoreExports, p: number): strin
   const length = words[(p + LENGTH_OFFSET) >>> 2]!;
   const at = (p + HEADER_SIZE) >>> 1;
   if (length <= SHORT_STRING) {
+    const cached = length <= CACHED_STRING ? context.words.decodedString(core, words, p) : undefined;
+    if (cached !== undefined) return cached;
     const codes = new Array<number>(length);
     for (let i = 0; i < length; i++) codes[i] = units[at + i]!;
-    return String.fromCharCode.apply(null, codes);
+    const s = String.fromCharCode.apply(null, codes);
+    if (length <= CACHED_STRING) context.words.rememberString(s, p);
+    return s;
   }
   let s = "";
   for (let i = 0; i < length; i += DECODE_CHUNK) {

@@ -40,7 +40,7 @@ import { generationCount } from "./heap/generations";
 import {
   VALUE_NULL, VALUE_TRUE, VALUE_FALSE, INT_MIN, INT_MAX, isPointer, isInt, intValue, intOf, infoOf,
   kindOfInfo, tagOfInfo, lengthOf, fieldOf, setFieldRaw, floatOf, payloadOf, sizeFor, makeInfo, setInfo, setLength,
-  KIND_BLOCK, KIND_BYTES, KIND_STRING, KIND_FLOAT, KIND_MVAR, TAG_MAX,
+  KIND_BLOCK, KIND_BYTES, KIND_STRING, KIND_FLOAT, KIND_MVAR, KIND_EPHEMERON, TAG_MAX,
 } from "./heap/layout";
 import { mvarNew as coreMVarNew, mvarTryTake as coreTryTake, mvarTryPut as coreTryPut, mvarTryRead as coreTryRead, mvarIsEmpty as coreIsEmpty } from "./mvar/mvar";
 import { NO_HANDLE } from "./heap/handles";
@@ -49,6 +49,7 @@ import { fail } from "./failure";
 import { allocCustom, customNumber } from "./heap/custom";
 import { finaliseRegister } from "./heap/finalise";
 import { allocWeak, weakValue, weakIsDead, WEAK_NO_FINALISER } from "./heap/weak";
+import { allocEphemeron, ephemeronKeysValid, ephemeronData as coreEphemeronData, ephemeronIsDead } from "./heap/ephemeron";
 import { mutatorFunctionIndex, noteMutatorCustom, noteMutatorFunction } from "./heap/mutator-finalisers";
 
 /** A heap value: an immediate int, null, true, false, or a pointer to an object. */
@@ -92,6 +93,7 @@ export function fromIntChecked(n: i32): Value {
 @inline export const STRING: u32 = KIND_STRING;
 @inline export const FLOAT: u32 = KIND_FLOAT;
 @inline export const MVAR: u32 = KIND_MVAR;
+@inline export const EPHEMERON: u32 = KIND_EPHEMERON;
 
 /** The kind of object `obj` (BLOCK, STRING, …). */
 @inline export function kindOf(obj: Value): u32 { return kindOfInfo(infoOf(<usize>obj)); }
@@ -362,6 +364,46 @@ export function weakNew(key: Value, value: Value, finalizer: (() => void) | null
 /** The weak pointer's value while its key lives; EMPTY once the key is dead. */
 export function weakDeref(w: Value): Value {
   return weakIsDead(<usize>w) ? VALUE_NONE : weakValue(<usize>w);
+}
+
+// ── ephemerons ──────────────────────────────────────────────────────────────
+// OCaml's Ephemeron.K1 / Kn (heap/ephemeron.ts, the same objects rt.ephemeron
+// makes): the datum is reachable through the ephemeron only while every key
+// is reachable from elsewhere; the ephemeron keeps no key alive. Unlike a
+// weak pointer it has no finaliser: it is an ordinary value, alive while
+// something reaches it. Its keys are given as a block whose fields are the
+// keys (at least one, each an object), as rt.ephemeron takes an array; the
+// block is not kept. The first key found dead empties the whole ephemeron
+// (Note [A dead ephemeron is emptied whole]), at the collection that finds
+// it, minor or major.
+
+/** An ephemeron from the fields of block `keys` (objects, one or more) to `data`; 0 when out of heap. keys and data are kept alive across the allocation. */
+export function tryEphemeronNew(keys: Value, data: Value): Value {
+  if (!isObject(keys) || !ephemeronKeysValid(<usize>keys)) fail("ephemeronNew: 0x" + keys.toString(16) + " is not a block of one or more objects (the ephemeron's keys)");
+  return <Value>allocEphemeron(<usize>keys, data);
+}
+
+/** tryEphemeronNew, or a trap when out of heap. */
+export function ephemeronNew(keys: Value, data: Value): Value {
+  let e = tryEphemeronNew(keys, data);
+  if (e == 0) outOfHeap("ephemeronNew", 1);
+  return e;
+}
+
+/** The ephemeron's datum while all its keys live; EMPTY once one has died. */
+export function ephemeronData(e: Value): Value {
+  checkEphemeron("ephemeronData", e);
+  return coreEphemeronData(<usize>e);
+}
+
+/** False once a collection has found one of the ephemeron's keys dead (it is then empty for good). */
+export function ephemeronIsAlive(e: Value): bool {
+  checkEphemeron("ephemeronIsAlive", e);
+  return !ephemeronIsDead(<usize>e);
+}
+
+function checkEphemeron(fn: string, e: Value): void {
+  if (!isObject(e) || kindOfInfo(infoOf(<usize>e)) != KIND_EPHEMERON) fail(fn + ": 0x" + e.toString(16) + " is not an ephemeron");
 }
 
 function checkObject(fn: string, v: Value): void {

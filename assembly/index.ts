@@ -279,3 +279,4 @@ export function ephemeron_key(p: usize, i: u32): u32 {
 }
 export function ephemeron_listed(): u32 { return heapEphemeron.ephemeronsListed(); }
 export function ephemeron_cleared(): u32 { return heapEphemeron.ephemeronsCleared(); }
+export function ephemeron_cleared_last(): u32 { return heapEphemeron.ephemeronsClearedLast(); }

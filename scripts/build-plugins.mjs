@@ -18,6 +18,7 @@ const CONFIG = "scripts/plugins.asconfig.json";
 export const plugins = [
   ["test/plugins/hello.ts", "build/plugins/hello.wasm", []],
   ["test/plugins/api-ops.ts", "build/plugins/api-ops.wasm", []],
+  ["test/plugins/ephemerons.ts", "build/plugins/ephemerons.wasm", []],
   ["test/plugins/wrong-abi.ts", "build/plugins/wrong-abi.wasm", []],
   // Not optimised: Binaryen (even at -O1) inlines a short mutual recursion into one function, and the test names each function of its cycle.
   ["test/plugins/recursion.ts", "build/plugins/recursion.wasm", ["--optimizeLevel", "0"]],

@@ -19,7 +19,7 @@ export type { BlockingOptions } from "./threads/threads.js";
 export type { RuntimeState } from "./runtime.js";
 export type { RuntimeOptions, HeapFaults } from "./core/options.js";
 export type { PluginSource, PluginImports, PluginView } from "./core/plugin.js";
-export type { PoolStats, RuntimeStats, ShutdownReport, HeapStats, GenerationStats, PauseStats } from "./core/report.js";
+export type { PoolStats, RuntimeStats, ShutdownReport, HeapStats, GenerationStats, PauseStats, EphemeronStats } from "./core/report.js";
 export {
   UnloadableError,
   ArgumentError,

@@ -2,7 +2,7 @@
 // channel operation gives back what it took], src/threads/chan.ts).
 
 import { describe, expect, it } from "vitest";
-import { ArgumentError, BoundedChan, Chan, ForeignHandleError, OutOfMemoryError, Runtime, ShutdownError, UnrepresentableValueError } from "../src/index.js";
+import { ArgumentError, BoundedChan, Chan, FinaliserCallError, ForeignHandleError, OutOfMemoryError, Runtime, ShutdownError, StaleHandleError, UnrepresentableValueError } from "../src/index.js";
 
 describe("channel errors", () => {
   it("refuse to be made on anything but a Runtime", async () => {
@@ -68,5 +68,24 @@ describe("channel errors", () => {
     await expect(chan.write(1)).rejects.toThrow(ShutdownError);
     await expect(chan.read()).rejects.toThrow(/^Chan\.read: this runtime has been shut down/);
     await expect(bounded.write(1)).rejects.toThrow(/^BoundedChan\.write: this runtime has been shut down/);
+  });
+
+  it("refuse an int write from a custom finaliser and after a restart, as any other value (the write's hot path checks the cycle)", async () => {
+    const rt = await Runtime.start({ onFinaliserError: () => {} });
+    const chan = new Chan<number>(rt);
+    const bounded = new BoundedChan<number>(rt, 2);
+    const refused: Promise<void>[] = [];
+    rt.custom(1, () => {
+      refused.push(chan.write(1), bounded.write(2));
+      for (const p of refused) p.catch(() => {});
+    }).free();
+    rt.gc();
+    expect(refused).toHaveLength(2);
+    for (const p of refused) await expect(p).rejects.toThrow(FinaliserCallError);
+    expect(bounded.tryRead()).toBeUndefined();
+    await rt.restart();
+    await expect(chan.write(1)).rejects.toThrow(StaleHandleError);
+    await expect(bounded.write(1)).rejects.toThrow(StaleHandleError);
+    await rt.shutdown();
   });
 });

@@ -129,6 +129,27 @@ describe("ephemerons", () => {
     }
   });
 
+  it("stats() counts live ephemerons, those emptied this cycle and by the last collection; a restart starts again from zero", async () => {
+    await using rt = await Runtime.start({ sanity: true });
+    expect(rt.stats().heap.ephemerons).toEqual({ live: 0, emptied: 0, emptiedLastCollection: 0 });
+    const keys = [0, 1, 2].map((i) => rt.block(0, [i]));
+    const es = keys.map((key, i) => rt.ephemeron(key, i));
+    rt.ephemeron(keys, "dropped").free();
+    // Made and not yet collected: the dropped one still counts.
+    expect(rt.stats().heap.ephemerons.live).toBe(4);
+    rt.gc({ major: true });
+    expect(rt.stats().heap.ephemerons).toEqual({ live: 3, emptied: 0, emptiedLastCollection: 0 });
+    keys[0]!.free();
+    keys[1]!.free();
+    rt.gc({ major: true });
+    expect(rt.stats().heap.ephemerons).toEqual({ live: 1, emptied: 2, emptiedLastCollection: 2 });
+    rt.gc({ major: true });
+    expect(rt.stats().heap.ephemerons).toEqual({ live: 1, emptied: 2, emptiedLastCollection: 0 });
+    expect(es.map((e) => e.dead)).toEqual([true, true, false]);
+    await rt.restart();
+    expect(rt.stats().heap.ephemerons).toEqual({ live: 0, emptied: 0, emptiedLastCollection: 0 });
+  });
+
   it("refuses bad keys and data before allocating anything", async () => {
     await using rt = await Runtime.start();
     const key = rt.block(0, []);

@@ -26,8 +26,10 @@ describe("WeakTable", () => {
       value.free();
     }
     rt.checkSanity();
+    expect(rt.stats().heap.ephemerons.live).toBe(n);
     for (let i = 0; i < n; i += 2) keys[i]!.free();
     rt.gc({ major: true });
+    expect(rt.stats().heap.ephemerons).toEqual({ live: n / 2, emptied: n / 2, emptiedLastCollection: n / 2 });
     expect(memo.size).toBe(n / 2);
     for (let i = 1; i < n; i += 2) keys[i]!.free();
     rt.gc({ major: true });

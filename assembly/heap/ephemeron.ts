@@ -73,6 +73,8 @@ const ephemerons = memory.data(VEC_BYTES, VEC_ALIGN);
 /** Entries [0, traced) of `ephemerons` have been traced by this collection. */
 let traced: u32 = 0;
 let cleared: u32 = 0;
+/** Ephemerons the last collection emptied (for stats()). */
+let clearedLast: u32 = 0;
 
 @inline export function ephemeronData(e: usize): u32 { return load<u32>(payloadOf(e), EPHEMERON_DATA); }
 @inline export function ephemeronFlags(e: usize): u32 { return load<u32>(payloadOf(e), EPHEMERON_FLAGS); }
@@ -181,6 +183,7 @@ export function ephemeronClear(): u32 {
     emptied++;
   }
   vecTruncate(ephemerons, traced);
+  clearedLast = emptied;
   return emptied;
 }
 
@@ -189,10 +192,13 @@ export function ephemeronsListed(): u32 { return vecLength(ephemerons); }
 export function ephemeronAt(i: u32): usize { return <usize>vecGet(ephemerons, i); }
 /** Ephemerons emptied since init because a key died. */
 export function ephemeronsCleared(): u32 { return cleared; }
+/** Ephemerons the last collection emptied because a key died. */
+export function ephemeronsClearedLast(): u32 { return clearedLast; }
 export function ephemeronReset(): void {
   vecReset(ephemerons);
   traced = 0;
   cleared = 0;
+  clearedLast = 0;
 }
 
 // ── sanity (sanity.ts calls these) ───────────────────────────────────────────

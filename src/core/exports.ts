@@ -185,6 +185,7 @@ export interface CoreExports {
   ephemeron_key(p: number, i: number): number;
   ephemeron_listed(): number;
   ephemeron_cleared(): number;
+  ephemeron_cleared_last(): number;
   rt_unfinalised_customs(): number;
   custom_mutator_made(): number;
   finalise_mutator_registered(): number;

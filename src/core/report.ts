@@ -127,6 +127,23 @@ export interface HeapStats {
   readonly handles: { readonly live: number; readonly capacity: number; readonly reclaimedByFinalizer: number };
   /** Host references: values held for the heap, and released so far this cycle. */
   readonly hostRefs: { readonly live: number; readonly released: number };
+  /** Ephemerons of this cycle (rt.ephemeron, weak tables and plugins alike): see EphemeronStats. */
+  readonly ephemerons: EphemeronStats;
+}
+
+/**
+ * Ephemerons as the collector counts them; three core reads, no heap walk.
+ * `live`: ephemerons not emptied that no collection has found unreachable
+ * yet (one dropped since the last collection still counts, as in the
+ * generations' object counts). `emptied`: emptied this cycle because a key
+ * died (each once); `emptiedLastCollection`: those the last collection
+ * emptied. A weak table's entries are ephemerons, so they count here; the
+ * table's own `size` says how many entries it holds.
+ */
+export interface EphemeronStats {
+  readonly live: number;
+  readonly emptied: number;
+  readonly emptiedLastCollection: number;
 }
 
 /** When a finaliser ran: after a collection, at shutdown, or from `w.finalize()`. */

@@ -52,5 +52,10 @@ export function readHeapStats(core: CoreExports, context: HeapContext): HeapStat
     },
     handles: { live: core.handle_live() >>> 0, capacity: core.handle_capacity() >>> 0, reclaimedByFinalizer: context.reclaimedByFinalizer },
     hostRefs: { live: context.hostRefs.live, released: context.hostRefs.released },
+    ephemerons: {
+      live: core.ephemeron_listed() >>> 0,
+      emptied: core.ephemeron_cleared() >>> 0,
+      emptiedLastCollection: core.ephemeron_cleared_last() >>> 0,
+    },
   };
 }

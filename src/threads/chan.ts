@@ -65,9 +65,9 @@ import { ArgumentError, ChannelClosedError, StaleHandleError } from "../core/err
 import { describe } from "../core/options.js";
 import type { Block } from "../heap/block.js";
 import type { MVar } from "./mvar.js";
-import { heapContextOf, isHeapOwner } from "../heap/handles.js";
+import { heapContextOf, isHeapOwner, type HeapContext } from "../heap/handles.js";
 import { checkBlockingOptions, type BlockingOptions } from "./threads.js";
-import { checkDeliverable } from "../heap/values.js";
+import { checkDeliverable, intWord, NOT_INT_WORD } from "../heap/values.js";
 
 /**
  * What a channel needs of its runtime: a `Runtime` (from Runtime.start()).
@@ -107,6 +107,8 @@ let dupOf: { readonly hole: MVar<Block>; readonly end: WriteEnd } | undefined;
 /** An unbounded FIFO channel (GHC's Chan). */
 export class Chan<T> implements AsyncIterable<T> {
   readonly #rt: ChannelRuntime;
+  /** The cycle it was made in, for admit's hot path. */
+  readonly #context: HeapContext;
   readonly #readVar: MVar<MVar<Block>>;
   readonly #end: WriteEnd;
   #freed = false;
@@ -118,6 +120,7 @@ export class Chan<T> implements AsyncIterable<T> {
     dupOf = undefined;
     if (dup !== undefined) {
       this.#readVar = rt.mvar<MVar<Block>>(dup.hole);
+      this.#context = heapContextOf(rt, "Chan");
       this.#end = dup.end;
       dup.end.users++;
       return;
@@ -135,6 +138,7 @@ export class Chan<T> implements AsyncIterable<T> {
     } finally {
       hole.free();
     }
+    this.#context = heapContextOf(rt, "Chan");
   }
 
   /** True once close() has finished (on this channel or on one of its dups). */
@@ -149,7 +153,7 @@ export class Chan<T> implements AsyncIterable<T> {
    * once the channel is closed.
    */
   async write(value: T, options?: BlockingOptions): Promise<void> {
-    const wait = admit(this.#rt, "Chan.write", value, options);
+    const wait = admit(this.#rt, this.#context, "Chan.write", value, options);
     const writeVar = this.#end.writeVar;
     const next = this.#rt.mvar<Block>();
     try {
@@ -173,7 +177,7 @@ export class Chan<T> implements AsyncIterable<T> {
 
   /** Appends `value` if no other writer holds the write end now; never waits. Throws ChannelClosedError once closed. */
   tryWrite(value: T): boolean {
-    admit(this.#rt, "Chan.tryWrite", value, undefined);
+    admit(this.#rt, this.#context, "Chan.tryWrite", value, undefined);
     const writeVar = this.#end.writeVar;
     const next = this.#rt.mvar<Block>();
     try {
@@ -210,7 +214,7 @@ export class Chan<T> implements AsyncIterable<T> {
    * and drained, rejects with ChannelClosedError.
    */
   async read(options?: BlockingOptions): Promise<T> {
-    const value = await this.#next(admit(this.#rt, "Chan.read", null, options));
+    const value = await this.#next(admit(this.#rt, this.#context, "Chan.read", null, options));
     if (value === END) throw new ChannelClosedError("Chan.read", true);
     return value;
   }
@@ -358,6 +362,8 @@ export const BOUNDED_CHAN_CAPACITY_MAX = 2 ** 20;
 export class BoundedChan<T> implements AsyncIterable<T> {
   readonly capacity: number;
   readonly #rt: ChannelRuntime;
+  /** The cycle it was made in, for admit's hot path. */
+  readonly #context: HeapContext;
   readonly #slots: MVar<T>[];
   readonly #readPos: MVar<number>;
   readonly #writePos: MVar<number>;
@@ -387,6 +393,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     this.#writePos = made.pop() as MVar<number>;
     this.#readPos = made.pop() as MVar<number>;
     this.#slots = made as MVar<T>[];
+    this.#context = heapContextOf(rt, "BoundedChan");
   }
 
   /** True once close() was called. */
@@ -401,7 +408,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
    */
   async write(value: T, options?: BlockingOptions): Promise<void> {
     const operation = "BoundedChan.write";
-    const wait = admit(this.#rt, operation, value, options);
+    const wait = admit(this.#rt, this.#context, operation, value, options);
     if (this.#closed) throw new ChannelClosedError(operation);
     this.#writing++;
     try {
@@ -422,7 +429,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
   /** Appends `value` if there is room and no other writer is writing now; never waits. Throws ChannelClosedError once closed. */
   tryWrite(value: T): boolean {
     const operation = "BoundedChan.tryWrite";
-    admit(this.#rt, operation, value, undefined);
+    admit(this.#rt, this.#context, operation, value, undefined);
     if (this.#closed) throw new ChannelClosedError(operation);
     const at = this.#writePos.tryTake();
     if (at === undefined) return false;
@@ -441,7 +448,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
    * and drained, rejects with ChannelClosedError.
    */
   async read(options?: BlockingOptions): Promise<T> {
-    const value = await this.#next(admit(this.#rt, "BoundedChan.read", null, options));
+    const value = await this.#next(admit(this.#rt, this.#context, "BoundedChan.read", null, options));
     if (value === END) throw new ChannelClosedError("BoundedChan.read", true);
     return value;
   }
@@ -473,13 +480,11 @@ export class BoundedChan<T> implements AsyncIterable<T> {
         value = slot.tryTake() ?? (END_MARK as T);
       } else {
         this.#readerAt = at;
-        try {
-          value = await slot.take(wait);
-        } finally {
-          this.#readerAt = -1;
-        }
+        value = await slot.take(wait);
+        this.#readerAt = -1;
       }
     } catch (thrown) {
+      this.#readerAt = -1;
       await readPos.put(at);
       throw thrown;
     }
@@ -580,7 +585,11 @@ function checkLive(rt: ChannelRuntime, operation: string): void {
  * not fired. Throws (so the async caller rejects) with the operation's name;
  * returns the options for the MVar operations it waits in.
  */
-function admit(rt: ChannelRuntime, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
+function admit(rt: ChannelRuntime, context: HeapContext, operation: string, value: unknown, options: BlockingOptions | undefined): BlockingOptions | undefined {
+  // The hot path: no options, an immediate int (nothing to check in it), in
+  // the cycle the channel was made in, still running and not inside a custom
+  // finaliser; then nothing below can fail. Anything else is checked in full.
+  if (options === undefined && context.ended === undefined && !context.inCustomFinaliser && intWord(value) !== NOT_INT_WORD) return undefined;
   checkDeliverable(heapContextOf(rt, operation), value, operation);
   const signal = checkBlockingOptions(operation, options);
   if (signal?.aborted) throw signal.reason;

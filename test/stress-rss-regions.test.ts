@@ -4,7 +4,8 @@
 
 import { expect, test } from "vitest";
 import { runStress } from "../src/stress/harness.js";
-import { describeRegionFits, fitRegions, parseSmaps, readRssRegions, type RssRegions } from "../src/stress/rss-regions.js";
+import { describeRegionFits, fitRegions } from "../src/stress/region-fits.js";
+import { parseSmaps, readRssRegions, type RssRegions } from "../src/stress/rss-regions.js";
 import { formatSummary } from "../src/stress/summary.js";
 
 const SMAPS = `55d0c6a00000-55d0c8a00000 r-xp 00000000 08:01 1234                       /usr/local/bin/node

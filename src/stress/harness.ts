@@ -52,7 +52,8 @@ import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js
 import { observeLibraryInstances } from "../final/library.js";
 import { evaluateChecks, fitSeries, overallVerdict, warmupEnd, type CheckResult, type SeriesFit } from "./checks.js";
 import { Evidence, type WorkloadTally } from "./evidence.js";
-import { fitRegions, type RssRegion } from "./rss-regions.js";
+import { fitRegions } from "./region-fits.js";
+import type { RssRegion } from "./rss-regions.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
 import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions, type StressPlugin } from "./options.js";
 import { PLUGIN_WORKLOAD, pluginWorkload } from "./workloads/plugin.js";

@@ -4,7 +4,7 @@
 
 import { count } from "./checks.js";
 import type { StressResult } from "./harness.js";
-import { describeRegionFits } from "./rss-regions.js";
+import { describeRegionFits } from "./region-fits.js";
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));

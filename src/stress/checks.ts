@@ -106,7 +106,11 @@ export interface CheckLimits {
 // instance's code, a libuv handle never closed), and those are KiBs to MiBs
 // per cycle; so RSS is held to 4 × the slope limit (256 B/cycle, 2.5 MB
 // over the default run), the exact series stay at the slope limit, and a
-// kept instance still fails both (test/stress-faults.test.ts).
+// kept instance still fails both (test/stress-faults.test.ts). What is left
+// in a clean run was traced to glibc's main arena keeping freed memory, in
+// ~1 MB steps, with its in-use bytes flat (docs/stress.md, "Where the last
+// bytes per cycle go"); the summary's RSS-by-region line shows which region
+// a slope came from (Note [RSS by region], rss-regions.ts).
 //
 // Note [Judged span]
 // ~~~~~~~~~~~~~~~~~~

@@ -52,6 +52,8 @@ import { coreOf, releaseLeakedInstances, Runtime, withCore } from "../runtime.js
 import { observeLibraryInstances } from "../final/library.js";
 import { evaluateChecks, fitSeries, overallVerdict, warmupEnd, type CheckResult, type SeriesFit } from "./checks.js";
 import { Evidence, type WorkloadTally } from "./evidence.js";
+import { fitRegions } from "./region-fits.js";
+import type { RssRegion } from "./rss-regions.js";
 import { MemoryProbe, type MemorySample, type MemorySeries } from "./memory-probe.js";
 import { reproduceCommand, resolveStressOptions, type ResolvedStressOptions, type StressOptions, type StressPlugin } from "./options.js";
 import { PLUGIN_WORKLOAD, pluginWorkload } from "./workloads/plugin.js";
@@ -92,6 +94,8 @@ export interface StressResult {
   /** What each workload did, in the order first run. */
   readonly workloads: readonly WorkloadTally[];
   readonly fits: Readonly<Record<MemorySeries, SeriesFit | undefined>>;
+  /** Each RSS region's slope over the same span; absent without /proc/self/smaps (Note [RSS by region], rss-regions.ts). */
+  readonly regionFits?: Readonly<Record<RssRegion, SeriesFit>>;
   readonly samples: readonly MemorySample[];
   /** The command that repeats this run. */
   readonly reproduce: string;
@@ -363,6 +367,7 @@ class StressRun {
     const e = this.#evidence;
     const warmupCycles = warmupEnd(cyclesRun, this.#options.warmup, e.firstTurnsEnd);
     const fits = fitSeries(e, warmupCycles);
+    const regionFits = fitRegions(e.samples, warmupCycles);
     const checks = evaluateChecks(e, { slopeLimit: this.#options.slopeLimit, rssSlopeLimit: this.#options.rssSlopeLimit, minSlopeSpan: this.#options.minSlopeSpan, warmupCycles }, fits);
     return {
       verdict: overallVerdict(checks),
@@ -376,6 +381,7 @@ class StressRun {
       checks,
       workloads: [...e.workloads.values()],
       fits,
+      ...(regionFits === undefined ? {} : { regionFits }),
       samples: e.samples,
       reproduce: reproduceCommand(this.#options, cyclesRun),
     };

@@ -41,6 +41,7 @@
 import { setImmediate as nextTurn, setTimeout as sleep } from "node:timers/promises";
 import type { CoreExports } from "../core/exports.js";
 import { UnloadableError } from "../core/errors.js";
+import { readRssRegions, type RssRegions } from "./rss-regions.js";
 
 /** Readings per sample, each after a gc() and a pause. See Note [Stable samples]. */
 export const SAMPLE_READINGS = 3;
@@ -63,6 +64,11 @@ export interface MemorySample {
   readonly arrayBuffers: number;
   /** V8 heap in use, bytes. */
   readonly heapUsed: number;
+  /**
+   * The resident set by region, read once after the readings (absent where
+   * /proc/self/smaps is missing). See Note [RSS by region] in rss-regions.ts.
+   */
+  readonly regions?: RssRegions;
 }
 
 /** The process memory series the slope checks fit, as keys of MemorySample. */
@@ -194,7 +200,9 @@ export class MemoryProbe {
       arrayBuffers = Math.min(arrayBuffers, usage.arrayBuffers);
       heapUsed = Math.min(heapUsed, usage.heapUsed);
     }
-    return { cycle, elapsedMs: performance.now() - this.#started, rss, external, arrayBuffers, heapUsed };
+    const regions = readRssRegions();
+    const sample = { cycle, elapsedMs: performance.now() - this.#started, rss, external, arrayBuffers, heapUsed };
+    return regions === undefined ? sample : { ...sample, regions };
   }
 
   /** Ends the probe; its counts are final from here on. */

@@ -4,6 +4,7 @@
 
 import { count } from "./checks.js";
 import type { StressResult } from "./harness.js";
+import { describeRegionFits } from "./region-fits.js";
 
 function table(rows: readonly (readonly string[])[]): string {
   const widths = rows[0]!.map((_, column) => Math.max(...rows.map((row) => row[column]!.length)));
@@ -34,6 +35,7 @@ export function formatSummary(result: StressResult): string {
   const rows = [["check", "figure", "limit", "verdict"]];
   for (const c of result.checks) rows.push([c.title, c.figure, `${c.limit} ${c.unit}`, c.verdict === "fail" ? "FAIL" : c.verdict]);
   lines.push(table(rows));
+  if (result.regionFits !== undefined) lines.push(describeRegionFits(result.regionFits));
   const failed = result.checks.filter((c) => c.verdict === "fail");
   if (failed.length > 0) {
     lines.push("");

@@ -113,8 +113,12 @@ export const forAwaitRow = defineRow<Record<string, never>>({
   method:
     `A producer writes 0..n-1 into a BoundedChan(1) and closes it; ${WORKERS} workers read it with for await and write 2x+1 into ` +
     `a second BoundedChan(1), closed when they are done; the consumer sums it with for await. ${ITEMS} items per call. ` +
-    `Ours: BoundedChan (MVars in the heap; close: a flag and an end marker, Note [Closing a channel]); peer: the same ring of Promise MVars closed by an ` +
-    `end sentinel. Same function for both; each call checks the sum.`,
+    `Same function and the same MVar operations per item on both sides: a write is take write position / put slot / put write ` +
+    `position, a read (one async next() and one {value, done} per item) take read position / take slot / put read position. ` +
+    `Ours: BoundedChan, each operation a core call on an MVar in the heap; a write also checks its value and options (one test ` +
+    `for an int without options) and counts writes in flight, a read tests the closed flag (close: a flag and an end marker, ` +
+    `Note [Closing a channel]). Peer: the same ring of Promise MVars, no checks, closed by an end sentinel written through the ` +
+    `ring. Each call checks the sum.`,
   grid: {},
   targets: [{ peer: "Promise MVar", maxRatio: 1.25 }],
   prepare: prepareForAwait,

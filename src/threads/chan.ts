@@ -60,6 +60,27 @@
 //   path changes: no signal, no extra core call per operation.
 // Iterating never closes a channel: leaving a `for await` early (break,
 // return, throw) leaves the channel as it is, since other readers may share it.
+//
+// Note [A flag that changes is assigned in the constructor]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// V8 treats a field that no object of its class has changed yet as
+// constant, and optimised code relies on that; the first store that
+// changes it, on any object, throws away every function optimised against
+// the class's shape. A shape dies with the last object that has it, at a
+// full collection, and the next object starts a new one. So a flag first
+// written late in an object's life (close()'s `closed`, free()'s `freed`)
+// cost a round of re-optimisation each time every channel and MVar had died
+// before a full collection. chan/for-await makes its channels per call and
+// the bench collects before each slice: in the first call after it, the
+// producer's close() and the frees made V8 drop write, #next and the MVar
+// operations (`--trace-deopt`: "marking dependent code … reason: code
+// dependencies") and optimise them again, so ours took two calls to
+// recover where the plain-JS peer, which has no such flag, took one
+// (docs/bench.md, chan/for-await). Such a flag is declared without an
+// initialiser and assigned in the constructor: the class field is defined
+// as undefined and the assignment changes it, so V8 knows it as mutable
+// before any code is optimised. Counters and positions need no such care:
+// the hot path changes them from the first operation.
 
 import { ArgumentError, ChannelClosedError, StaleHandleError } from "../core/errors.js";
 import { describe } from "../core/options.js";
@@ -111,11 +132,13 @@ export class Chan<T> implements AsyncIterable<T> {
   readonly #context: HeapContext;
   readonly #readVar: MVar<MVar<Block>>;
   readonly #end: WriteEnd;
-  #freed = false;
+  /** Set by free(); born mutable: Note [A flag that changes is assigned in the constructor]. */
+  #freed: boolean;
 
   constructor(rt: ChannelRuntime) {
     checkRuntime("Chan", rt);
     this.#rt = rt;
+    this.#freed = false;
     const dup = dupOf;
     dupOf = undefined;
     if (dup !== undefined) {
@@ -367,7 +390,8 @@ export class BoundedChan<T> implements AsyncIterable<T> {
   readonly #slots: MVar<T>[];
   readonly #readPos: MVar<number>;
   readonly #writePos: MVar<number>;
-  #closed = false;
+  /** Set by close(); born mutable: Note [A flag that changes is assigned in the constructor]. */
+  #closed: boolean;
   /** Writes called before the close and not finished yet: Note [Closing a channel]. */
   #writing = 0;
   /** The slot a reader waits on (readPos serialises readers: at most one), or -1. */
@@ -380,6 +404,7 @@ export class BoundedChan<T> implements AsyncIterable<T> {
     }
     this.capacity = capacity;
     this.#rt = rt;
+    this.#closed = false;
     // All or nothing: Note [A channel made part-way is let go].
     const made: MVar<unknown>[] = [];
     try {

@@ -38,14 +38,15 @@ export class MVar<T = unknown> extends Handle {
   /** This cycle's threads (and core); see #live. */
   readonly #threads: Threads;
   readonly #slot: number;
-  /** Mirrors Handle.freed, read on every operation. */
-  #freed = false;
+  /** Mirrors Handle.freed, read on every operation; born mutable: Note [A flag that changes is assigned in the constructor] (chan.ts). */
+  #freed: boolean;
 
   /** @internal Wraps a handle slot holding an MVar. */
   constructor(context: HeapContext, slot: number) {
     super(context, slot);
     this.#threads = threadsOf(context);
     this.#slot = slot;
+    this.#freed = false;
     letGo.register(this, { context, slot }, this);
   }
 

@@ -97,10 +97,10 @@ export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
   method:
     `A block of 2 fields (ours: rt.block; peer: a JS array of 2); ${ACCESSES} operations per call on field i & 1. ` +
     `get: ours checks the handle and the index, reads the field's word in the core and decodes it (an int inline; a string ` +
-    `read once per collection interval, then the JS string remembered for its heap word: Note [One word per value until a collection]); ` +
+    `read once, then the JS string remembered for its heap word among the last 16 values crossed, until a collection: Note [One word per value until a collection]); ` +
     `the peer reads the array element (a string is shared, not copied). ` +
-    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string once per collection interval, ` +
-    `then its remembered word, stored without a poll), stores it through the write barrier; the peer stores the element. ` +
+    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string unless among the last 16 values crossed, ` +
+    `else its remembered word, stored without a poll), stores it through the write barrier; the peer stores the element. ` +
     `Each call checks its result (the sum of ints or of the ` +
     `strings' lengths got; after a set, the fields hold what was set). Targets (issue 18): median ≤ 20 ns for an int, ≤ 60 ns for a 16-character string.`,
   grid: { value: ["int", "string16"], op: ["get", "set"] },
@@ -188,7 +188,7 @@ export const tryPutTakeRow = defineRow<{ payload: TryPayload }>({
   method:
     `One MVar, empty; ${PAIRS} pairs per call of tryPut(x) then tryTake(), neither ever waiting. Ours: two JS→wasm calls; ` +
     `an int crosses as an immediate word; an object ({ n }, one of 64 made before the run) becomes a host reference (a heap object ` +
-    `and a host-reference table slot) on its first tryPut after a collection, reused by the next ones until the next collection, and is looked up on tryTake; fresh-object: a new { n } made per pair on both sides, so every tryPut of ours makes a host reference (no target). Peer: the Promise MVar's tryPut/tryTake (a field store ` +
+    `and a host-reference table slot) on every tryPut: 64 objects round-robin are more than the 16 values whose words are remembered; it is looked up on tryTake; fresh-object: a new { n } made per pair on both sides, so every tryPut of ours makes a host reference (no target). Peer: the Promise MVar's tryPut/tryTake (a field store ` +
     `and load, no promise). Each call checks the sum of what tryTake returned. Target (issue 18): median ≤ 100 ns per pair for an object.`,
   grid: { payload: ["int", "object", "fresh-object"] },
   targets: [{ figure: "median", maxNs: 100, where: { payload: "object" } }],

@@ -30,10 +30,14 @@ import type { CoreExports } from "../core/exports.js";
 // A ring, not a Map: a Map from value to word made every first crossing
 // pay a hash insertion, and an object tryPut+tryTake of fresh objects went
 // from ~125 ns to ~525 ns CPU (26 % in the insertion, 36 % V8's collector);
-// the ring costs a scan of RECENT identity comparisons and two stores (~140
-// ns). It catches what the profiles showed: a value sent on or back soon
-// after it arrived (ping-pong, a pipeline stage, a field set and read
-// again), not a pool of many values sent round-robin.
+// the ring costs a scan of RECENT identity comparisons and three stores
+// (~140 ns). Strings compare by content, so each also has a key (length
+// and three code units, stringKey) compared first: without it a miss
+// compared the characters of 16 strings of the same length, and a string
+// round trip cost twice what it did with the key. It catches what the
+// profiles showed: a value sent on or back soon after it arrived
+// (ping-pong, a pipeline stage, a field set and read again), not a pool of
+// many values sent round-robin, which a Map caught.
 //
 // What it changes: a heap string is shared by every place a string of the
 // same characters was put in the same interval (heap strings are immutable
@@ -46,6 +50,16 @@ import type { CoreExports } from "../core/exports.js";
 export const CACHED_STRING = 64;
 /** Values remembered: the last RECENT that crossed (a power of two). */
 const RECENT = 16;
+
+/** The key of every non-string value (no string's key is negative). */
+const OBJECT_KEY = -1;
+
+/** A cheap summary of a string (its length and three code units), compared before its characters. */
+function stringKey(s: string): number {
+  const n = s.length;
+  if (n === 0) return 0;
+  return ((n << 16) ^ s.charCodeAt(n - 1) ^ (s.charCodeAt(n >> 1) << 4) ^ (s.charCodeAt(0) << 8)) >>> 0;
+}
 
 /**
  * One cycle's words of recently crossed values; HeapContext.words. Each
@@ -61,22 +75,26 @@ export class WordCache {
   #countAt = -1;
   readonly #values: unknown[] = new Array<unknown>(RECENT).fill(undefined);
   readonly #words: number[] = new Array<number>(RECENT).fill(0);
+  /** stringKey of each string value; OBJECT_KEY for the others. */
+  readonly #keys: number[] = new Array<number>(RECENT).fill(OBJECT_KEY);
   #next = 0;
 
   /** The word `s` crossed as since the last collection, or undefined. */
   stringWord(core: CoreExports, words: Uint32Array, s: string): number | undefined {
-    return this.valueWord(core, words, s);
+    this.#check(core, words);
+    // Strings compare by content: a cheap key first, so a miss rarely compares characters.
+    const key = stringKey(s);
+    const keys = this.#keys;
+    const values = this.#values;
+    for (let k = 0; k < RECENT; k++) if (keys[k] === key && values[k] === s) return this.#words[k];
+    return undefined;
   }
 
-  /** The word `o` (a string, or an object, function, symbol or bigint: a host reference) crossed as since the last collection, or undefined. */
+  /** The word `o` (an object, function, symbol or bigint: a host reference) crossed as since the last collection, or undefined. */
   objectWord(core: CoreExports, words: Uint32Array, o: unknown): number | undefined {
-    return this.valueWord(core, words, o);
-  }
-
-  valueWord(core: CoreExports, words: Uint32Array, value: unknown): number | undefined {
     this.#check(core, words);
     const values = this.#values;
-    for (let k = 0; k < RECENT; k++) if (values[k] === value) return this.#words[k];
+    for (let k = 0; k < RECENT; k++) if (values[k] === o) return this.#words[k];
     return undefined;
   }
 
@@ -95,12 +113,12 @@ export class WordCache {
 
   /** `s` is the heap string at `word` (made from it, or read from it). */
   rememberString(s: string, word: number): void {
-    this.#remember(s, word);
+    this.#remember(s, word, stringKey(s));
   }
 
   /** `o` is the host reference at `word`. */
   rememberObject(o: unknown, word: number): void {
-    this.#remember(o, word);
+    this.#remember(o, word, OBJECT_KEY);
   }
 
   /** Lets go of every value: the cycle ended, or a collection freed host references. */
@@ -110,8 +128,9 @@ export class WordCache {
     this.#collections = -1;
   }
 
-  #remember(value: unknown, word: number): void {
+  #remember(value: unknown, word: number, key: number): void {
     const k = this.#next;
+    this.#keys[k] = key;
     this.#values[k] = value;
     this.#words[k] = word;
     this.#next = (k + 1) & (RECENT - 1);

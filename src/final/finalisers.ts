@@ -132,7 +132,7 @@ interface Job {
   readonly custom: boolean;
   readonly index: number;
   readonly payload: unknown;
-  /** A plugin's own function (index has MUTATOR_FUNCTION): the instance to call it in. */
+  /** A plugin's own function (index has MUTATOR_FUNCTION) or a batch: the instance to call into. */
   readonly core?: CoreExports;
 }
 

@@ -39,12 +39,13 @@ import type { CoreExports } from "../core/exports.js";
 // (ping-pong, a pipeline stage, a field set and read again), not a pool of
 // many values sent round-robin, which a Map caught.
 //
-// What it changes: a heap string is shared by every place a string of the
-// same characters was put in the same interval (heap strings are immutable
-// once made: a plugin fills a new one before storing it, assembly/api.ts
-// stringData), a taken string is the very string put (=== as before, since
-// JS compares strings by value), and an object put twice between collections
-// is one host reference, which comes back as the object itself, as before.
+// What it changes: a heap string may be shared by several places a string
+// of the same characters was put while it was remembered (heap strings are
+// immutable once made: a plugin fills a new one before storing it,
+// assembly/api.ts stringData), a taken string is the very string put (===
+// as before, since JS compares strings by value), and an object put again
+// while remembered is one host reference, which comes back as the object
+// itself, as before.
 
 /** Strings longer than this are copied and decoded every time (a copy dwarfs a lookup). */
 export const CACHED_STRING = 64;

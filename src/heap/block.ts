@@ -84,10 +84,13 @@ export class Block extends Handle {
 // of a string or object whose word is cached (Note [One word per value until
 // a collection], word-cache.ts).
 
-/** A set of a value that may allocate (a string, a float, a host reference): encode, store, then poll for collections. */
+/**
+ * A set of a value that may allocate (a string, a float, a host reference)
+ * and that cachedWord has just missed: encode, store, then poll for collections.
+ */
 function setEncoded(context: HeapContext, core: CoreExports, slot: number, i: number, value: unknown): void {
   try {
-    core.heap_set(slot, i, encode(context, core, value, "Block.set"));
+    core.heap_set(slot, i, encode(context, core, value, "Block.set", true));
   } finally {
     afterAllocation(context, core);
   }

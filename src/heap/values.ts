@@ -143,7 +143,10 @@ export function cachedWord(context: HeapContext, core: CoreExports, value: unkno
  * The heap word for `value`, allocating its object if it needs one. The word
  * is valid only until the next allocation: store it at once.
  */
-export function encode(context: HeapContext, core: CoreExports, value: unknown, operation: string): number {
+export function encode(context: HeapContext, core: CoreExports, value: unknown, operation: string, cacheMissed = false): number {
+  // cacheMissed: the caller has just asked cachedWord for this value and
+  // allocated nothing since, so the word cache cannot hold it: a second
+  // search would only cost (a cold string's set searched the ring twice).
   switch (typeof value) {
     case "number":
       if (isImmediateInt(value)) return ((value << INT_SHIFT) | INT_TAG) >>> 0;
@@ -151,15 +154,17 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
     case "boolean":
       return value ? VALUE_TRUE : VALUE_FALSE;
     case "string":
-      return encodeString(context, core, value, operation);
+      return encodeString(context, core, value, operation, cacheMissed);
     case "undefined":
       throw new UnrepresentableValueError(operation, "undefined");
   }
   if (value === null) return VALUE_NULL;
   // Note [One word per value until a collection] (word-cache.ts). Only host
   // references are cached, so a hit needs neither brand check below.
-  const cached = context.words.objectWord(core, context.views(core).words, value);
-  if (cached !== undefined) return cached;
+  if (!cacheMissed) {
+    const cached = context.words.objectWord(core, context.views(core).words, value);
+    if (cached !== undefined) return cached;
+  }
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
   const index = context.hostRefs.add(value);
@@ -203,10 +208,10 @@ function kindAt(context: HeapContext, core: CoreExports, p: number): number {
   return (context.views(core).words[p >>> 2]! >>> KIND_SHIFT) & KIND_MASK;
 }
 
-function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
+function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string, cacheMissed: boolean): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
   const cacheable = s.length <= CACHED_STRING;
-  if (cacheable) {
+  if (cacheable && !cacheMissed) {
     // Note [One word per value until a collection] (word-cache.ts).
     const cached = context.words.stringWord(core, context.views(core).words, s);
     if (cached !== undefined) return cached;

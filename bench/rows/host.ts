@@ -124,70 +124,15 @@ export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
 
 async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: RunContext): Promise<Case> {
   const n = ctx.quick ? ACCESSES / QUICK_DIVISOR : ACCESSES;
-  const row = "host/get-set";
   const rt = await Runtime.start();
-  if (params.value === "string16-cold") return prepareColdStrings(params.op, n, rt);
-  const value: number | string = params.value === "int" ? 12345 : STRING16;
-  const block = rt.block(0, [value, value]);
-  const array: unknown[] = [value, value];
-  const weight = (x: unknown): number => (typeof x === "number" ? x : (x as string).length);
-  const expected = n * weight(value);
-  let ours: TaskSpec;
-  let peer: TaskSpec;
-  if (params.op === "get") {
-    ours = {
-      name: "Block.get",
-      ops: n,
-      fn: () => {
-        let sum = 0;
-        for (let i = 0; i < n; i++) sum += weight(block.get(i & 1));
-        if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
-        return sum;
-      },
-    };
-    peer = {
-      name: "JS array get",
-      ops: n,
-      fn: () => {
-        let sum = 0;
-        for (let i = 0; i < n; i++) sum += weight(array[i & 1]);
-        if (sum !== expected) fail(row, "JS array", `got ${sum}, expected ${expected}`);
-        return sum;
-      },
-    };
-  } else {
-    // Sets alternate two values so each store changes the field; the last of a call is known.
-    const other: number | string = params.value === "int" ? 54321 : STRING16.toUpperCase();
-    const last = (n - 1) % 2 === 0 ? value : other;
-    ours = {
-      name: "Block.set",
-      ops: n,
-      fn: () => {
-        block.set(1, null);
-        for (let i = 0; i < n; i++) block.set(1, (i & 1) === 0 ? value : other);
-        if (block.get(1) !== last) fail(row, "ours", "the field does not hold the last value set");
-        return block;
-      },
-    };
-    peer = {
-      name: "JS array set",
-      ops: n,
-      fn: () => {
-        array[1] = null;
-        for (let i = 0; i < n; i++) array[1] = (i & 1) === 0 ? value : other;
-        if (array[1] !== last) fail(row, "JS array", "the element does not hold the last value set");
-        return array;
-      },
-    };
+  if (params.value === "string16-cold") {
+    const strings = coldStrings();
+    return accessCase(params.op, n, rt, strings, strings);
   }
-  return {
-    ours: verifyCompletions(row, ours),
-    peers: [verifyCompletions(row, peer)],
-    teardown: async () => {
-      block.free();
-      await rt.shutdown();
-    },
-  };
+  const value: number | string = params.value === "int" ? 12345 : STRING16;
+  // Sets alternate two values so each store changes the field.
+  const other: number | string = params.value === "int" ? 54321 : STRING16.toUpperCase();
+  return accessCase(params.op, n, rt, [value, value], [value, other]);
 }
 
 /** 64 distinct 16-character strings, so no get or set finds its value remembered. */
@@ -195,23 +140,29 @@ function coldStrings(): string[] {
   return Array.from({ length: COLD_STRINGS }, (_, k) => STRING16.slice(0, 12) + String(k).padStart(4, "0"));
 }
 
-function prepareColdStrings(op: Access, n: number, rt: Runtime): Case {
+/**
+ * get: n reads of field i & (fields − 1) of a block holding `fields` (a power
+ * of two of them); set: n stores of setValues[i & (setValues − 1)] into field
+ * 1. Each side against a JS array doing the same; each call checks its result.
+ */
+function accessCase(op: Access, n: number, rt: Runtime, fields: unknown[], setValues: unknown[]): Case {
   const row = "host/get-set";
-  const strings = coldStrings();
-  const mask = COLD_STRINGS - 1;
-  const expected = n * STRING16.length;
+  const weight = (x: unknown): number => (typeof x === "number" ? x : (x as string).length);
   let ours: TaskSpec;
   let peer: TaskSpec;
   let block: Block;
   if (op === "get") {
-    block = rt.block(0, strings);
-    const array: unknown[] = [...strings];
+    block = rt.block(0, fields);
+    const array: unknown[] = [...fields];
+    const mask = fields.length - 1;
+    let expected = 0;
+    for (let i = 0; i < n; i++) expected += weight(fields[i & mask]);
     ours = {
       name: "Block.get",
       ops: n,
       fn: () => {
         let sum = 0;
-        for (let i = 0; i < n; i++) sum += (block.get(i & mask) as string).length;
+        for (let i = 0; i < n; i++) sum += weight(block.get(i & mask));
         if (sum !== expected) fail(row, "ours", `got ${sum}, expected ${expected}`);
         return sum;
       },
@@ -221,7 +172,7 @@ function prepareColdStrings(op: Access, n: number, rt: Runtime): Case {
       ops: n,
       fn: () => {
         let sum = 0;
-        for (let i = 0; i < n; i++) sum += (array[i & mask] as string).length;
+        for (let i = 0; i < n; i++) sum += weight(array[i & mask]);
         if (sum !== expected) fail(row, "JS array", `got ${sum}, expected ${expected}`);
         return sum;
       },
@@ -229,13 +180,14 @@ function prepareColdStrings(op: Access, n: number, rt: Runtime): Case {
   } else {
     block = rt.block(0, [null, null]);
     const array: unknown[] = [null, null];
-    const last = strings[(n - 1) & mask];
+    const mask = setValues.length - 1;
+    const last = setValues[(n - 1) & mask];
     ours = {
       name: "Block.set",
       ops: n,
       fn: () => {
         block.set(1, null);
-        for (let i = 0; i < n; i++) block.set(1, strings[i & mask]!);
+        for (let i = 0; i < n; i++) block.set(1, setValues[i & mask]);
         if (block.get(1) !== last) fail(row, "ours", "the field does not hold the last value set");
         return block;
       },
@@ -245,7 +197,7 @@ function prepareColdStrings(op: Access, n: number, rt: Runtime): Case {
       ops: n,
       fn: () => {
         array[1] = null;
-        for (let i = 0; i < n; i++) array[1] = strings[i & mask]!;
+        for (let i = 0; i < n; i++) array[1] = setValues[i & mask];
         if (array[1] !== last) fail(row, "JS array", "the element does not hold the last value set");
         return array;
       },

@@ -96,6 +96,12 @@ export function heap_configure(nursery: usize, generations: i32, sanityOn: bool)
 export function heap_block_new(tag: u32, n: u32): u32 { return heapOps.blockNew(tag, n); }
 export function heap_get(slot: u32, i: u32): u32 { return heapOps.blockGet(slot, i); }
 export function heap_set(slot: u32, i: u32, v: u32): void { heapOps.blockSet(slot, i, v); }
+/** heap_string_new and heap_set in one call, the poll bits left in the mailbox (mvar_mailbox) rather than asked by heap_poll. */
+export function heap_set_new_string(slot: u32, i: u32, n: u32): u32 {
+  let p = heapOps.blockSetNewString(slot, i, n);
+  mvarMailbox.publish();
+  return p;
+}
 export function heap_block_length(slot: u32): u32 { return heapOps.blockLength(slot); }
 export function heap_block_tag(slot: u32): u32 { return heapOps.blockTag(slot); }
 export function heap_float_new(x: f64): u32 { return heapOps.floatNew(x); }

@@ -52,6 +52,10 @@ test("a large object beyond maxHeap is refused at once; smaller ones still fit",
   const holder = rt.block(0, [null]);
   expect(() => holder.set(0, new Uint8Array(4 << 20))).toThrow(OutOfMemoryError);
   expect(() => rt.block(0, ["x".repeat(2 << 20)])).toThrow(OutOfMemoryError);
+  // A string set goes through heap_set_new_string: refused the same way, the field as it was.
+  holder.set(0, "kept");
+  expect(() => holder.set(0, "y".repeat(2 << 20))).toThrow(OutOfMemoryError);
+  expect(holder.get(0)).toBe("kept");
   expect(rt.stats().heap.handles.live).toBe(1);
   holder.set(0, new Uint8Array(64 << 10));
   expect((holder.get(0) as Uint8Array).length).toBe(64 << 10);

@@ -17,6 +17,7 @@ const wrapping: [string, (core: CoreExports) => unknown, RegExp][] = [
   ["heap_bytes_new(2³⁰ + 1)", (core) => core.heap_bytes_new(2 ** 30 + 1), /kind bytes can hold \(1073741824\)/],
   ["heap_string_new(2³¹ − 2)", (core) => core.heap_string_new(2 ** 31 - 2), /kind string can hold \(536870912\)/],
   ["heap_string_new(2²⁹ + 1)", (core) => core.heap_string_new(2 ** 29 + 1), /kind string/],
+  ["heap_set_new_string(…, 2²⁹ + 1)", (core) => core.heap_set_new_string(core.heap_block_new(0, 1), 0, 2 ** 29 + 1), /kind string/],
   ["custom_new(…, 2³² − 8)", (core) => core.custom_new(0, 1, 0, 2 ** 32 - 8), /kind custom can hold/],
   ["heap_block_new(0, 2³⁰)", (core) => core.heap_block_new(0, 2 ** 30), /heap_block_new: 1073741824 fields is more than a block can hold/],
 ];

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import { expect, test } from "vitest";
 import { Block, Runtime, UnrepresentableValueError } from "../src/index.js";
 import { INT_MAX, INT_MIN, NOT_INT_WORD, intOfWord, intWord, isIntWord } from "../src/heap/values.js";
+import { SHORT_UNITS } from "../src/heap/short-string.js";
 
 const NUMBERS = [
   0, -0, 1, -1, 2 ** 30 - 1, -(2 ** 30), 2 ** 30, -(2 ** 30) - 1, 2 ** 31, 2 ** 32 + 1, 2 ** 53, -(2 ** 53), 2 ** 53 + 2,
@@ -65,6 +66,19 @@ test("strings, as UTF-16 code units: lone surrogates and NULs too", async () => 
       expect(roundTrip(rt, strings)).toEqual(strings);
     }),
     { numRuns: 100 },
+  );
+  await rt.shutdown();
+});
+
+test("strings of every length up to SHORT_UNITS and past it decode exactly (one fromCharCode call each, src/heap/short-string.ts)", async () => {
+  const rt = await Runtime.start({ sanity: true });
+  fc.assert(
+    fc.property(fc.array(fc.integer({ min: 0, max: 0xffff }), { minLength: SHORT_UNITS + 3, maxLength: SHORT_UNITS + 3 }), (units) => {
+      // Every length from 0 to SHORT_UNITS + 2 of the same code units, so each switch case decodes.
+      const strings = units.map((_, n) => String.fromCharCode(...units.slice(0, n)));
+      expect(roundTrip(rt, strings)).toEqual(strings);
+    }),
+    { numRuns: 30 },
   );
   await rt.shutdown();
 });

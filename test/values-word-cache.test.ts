@@ -69,9 +69,39 @@ type Step =
   | { op: "garbage"; n: number }
   | { op: "gc"; major: boolean };
 
-/** The values crossed: short strings that differ in their last characters, and objects. */
+/**
+ * 16-code-unit strings that differ only where the cache's key does not look
+ * (it reads the length and code units 0, 8, 14 and 15): one key, one slot.
+ */
+function sameKey(k: number): string {
+  return `S${String(k).padStart(7, "0")}M-----EE`;
+}
+
+test("strings with one key and slot are told apart by their characters", async () => {
+  const rt = await Runtime.start({ sanity: true });
+  const strings = Array.from({ length: 200 }, (_, k) => sameKey(k));
+  const b = rt.block(0, new Array(strings.length).fill(null));
+  const used = rt.stats().heap.nursery.used;
+  strings.forEach((s, i) => b.set(i, s));
+  // A heap string each (header and 16 code units): none was taken for another with its key.
+  expect(rt.stats().heap.nursery.used - used).toBeGreaterThanOrEqual(strings.length * (8 + 2 * 16));
+  strings.forEach((s, i) => expect(b.get(i)).toBe(s));
+  const mv = rt.mvar<string>();
+  for (const s of strings) {
+    expect(mv.tryPut(s)).toBe(true);
+    expect(mv.tryTake()).toBe(s);
+  }
+  rt.gc({ major: true });
+  strings.forEach((s, i) => expect(b.get(i)).toBe(s));
+  b.free();
+  mv.free();
+  await rt.shutdown();
+});
+
+/** The values crossed: short strings that differ in their last characters or only where the key does not look, and objects. */
 const POOL: readonly unknown[] = [
   ...Array.from({ length: 6 }, (_, k) => `${k}`.padStart(16, ".")),
+  ...Array.from({ length: 3 }, (_, k) => sameKey(k)),
   ...Array.from({ length: 4 }, (_, k) => ({ k })),
   "",
   "a",

@@ -48,6 +48,21 @@ export function blockSet(slot: u32, i: u32, v: u32): void {
   storeField(obj, i, v);
 }
 
+/**
+ * Block.set of a string that must be copied: a new string of n code units
+ * (content unset) stored in field i; its address, which the host fills before
+ * any other core call (a string holds no pointers, so no collection can read
+ * it unset), or 0 when out of heap. One call instead of heap_string_new then
+ * heap_set. The field is checked first, so a bad index allocates nothing.
+ */
+export function blockSetNewString(slot: u32, i: u32, n: u32): u32 {
+  checkedField("heap_set_new_string", liveBlock("heap_set_new_string", slot), i);
+  let p = allocString(n);
+  // The allocation may have collected, and the block moved: ask the handle again.
+  if (p != 0) storeField(liveBlock("heap_set_new_string", slot), i, <u32>p);
+  return <u32>p;
+}
+
 export function blockLength(slot: u32): u32 { return lengthOf(liveBlock("heap_block_length", slot)); }
 export function blockTag(slot: u32): u32 { return tagOfInfo(infoOf(liveBlock("heap_block_tag", slot))); }
 

@@ -89,13 +89,12 @@ async function prepareBlock(_params: Record<string, never>, ctx: RunContext): Pr
 
 type Access = "get" | "set";
 /**
- * string16-cold: 64 distinct strings in turn, more than the 16 values the word
- * cache keeps, so every get decodes and every set copies: the path a program
- * takes with strings it has not just seen (the same 64-in-turn shape as
- * host/try-put-take's objects).
+ * string16-cold: 1024 distinct strings in turn, 16 times the 64 strings the
+ * word cache keeps, so every get decodes and every set copies: the path a
+ * program takes with strings it has not just seen.
  */
 type AccessValue = "int" | "string16" | "string16-cold";
-const COLD_STRINGS = 64;
+const COLD_STRINGS = 1024;
 
 export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
   name: "host/get-set",
@@ -104,9 +103,9 @@ export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
   method:
     `A block of 2 fields (ours: rt.block; peer: a JS array of 2); ${ACCESSES} operations per call on field i & 1. ` +
     `get: ours checks the handle and the index, reads the field's word in the core and decodes it (an int inline; a string ` +
-    `read once, then the JS string remembered for its heap word among the last 16 values crossed, until a collection: Note [One word per value until a collection]); ` +
+    `read once, then the JS string remembered for its heap word in a table of 64 by word, until a collection: Note [One word per value until a collection]); ` +
     `the peer reads the array element (a string is shared, not copied). ` +
-    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string unless among the last 16 values crossed, ` +
+    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string unless remembered in a table of 64 by content, ` +
     `else its remembered word, stored without a poll), stores it through the write barrier; the peer stores the element. ` +
     `Each call checks its result (the sum of ints or of the ` +
     `strings' lengths got; after a set, the fields hold what was set). string16: the same two strings every time (the remembered path); ` +
@@ -135,7 +134,7 @@ async function prepareGetSet(params: { value: AccessValue; op: Access }, ctx: Ru
   return accessCase(params.op, n, rt, [value, value], [value, other]);
 }
 
-/** 64 distinct 16-character strings, so no get or set finds its value remembered. */
+/** COLD_STRINGS distinct 16-character strings, so no get or set finds its value remembered. */
 function coldStrings(): string[] {
   return Array.from({ length: COLD_STRINGS }, (_, k) => STRING16.slice(0, 12) + String(k).padStart(4, "0"));
 }

@@ -76,6 +76,7 @@ export interface CoreExports {
   heap_float_new(x: number): number;
   heap_bytes_new(n: number): number;
   heap_string_new(n: number): number;
+  heap_set_new_string(slot: number, i: number, n: number): number;
   heap_hostref_new(index: number): number;
   heap_kind(p: number): number;
   heap_length(p: number): number;

@@ -6,8 +6,8 @@ import { isArray, snapshotArray } from "../core/user.js";
 import { ArgumentError, OutOfMemoryError } from "../core/errors.js";
 import { Handle, handleContext, handleSlot, NO_HANDLE, type HeapContext } from "./handles.js";
 import type { CoreExports } from "../core/exports.js";
-import { cachedWord, checkValue, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
-import { afterAllocation } from "./poll.js";
+import { cachedWord, checkValue, decode, encode, fillString, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "./values.js";
+import { afterAllocation, afterPublished } from "./poll.js";
 
 /** A heap block of fields. Free it (or use `using`, or rt.scope) when done. */
 export class Block extends Handle {
@@ -57,6 +57,7 @@ export class Block extends Handle {
       if (word === NOT_INT_WORD) word = cachedWord(context, core, value);
       // An immediate int or a cached word allocates nothing, so no collection can have run: nothing to poll.
       if (word !== NOT_INT_WORD) core.heap_set(slot, i, word);
+      else if (typeof value === "string") setNewString(context, core, slot, i, value);
       else setEncoded(context, core, slot, i, value);
     } catch (thrown) {
       throw context.failed("Block.set", thrown);
@@ -85,14 +86,31 @@ export class Block extends Handle {
 // a collection], word-cache.ts).
 
 /**
- * A set of a value that may allocate (a string, a float, a host reference)
- * and that cachedWord has just missed: encode, store, then poll for collections.
+ * A set of a value that may allocate (a float, a host reference, bytes; a
+ * string goes through setNewString) and that cachedWord has just missed: encode, store, then poll for collections.
  */
 function setEncoded(context: HeapContext, core: CoreExports, slot: number, i: number, value: unknown): void {
   try {
     core.heap_set(slot, i, encode(context, core, value, "Block.set", true));
   } finally {
     afterAllocation(context, core);
+  }
+}
+
+/**
+ * A set of a string that cachedWord has just missed: the string is made in
+ * field i by one core call (heap_set_new_string, not heap_string_new,
+ * heap_set and heap_poll), filled, and the poll bits read from the mailbox
+ * the call left them in.
+ */
+function setNewString(context: HeapContext, core: CoreExports, slot: number, i: number, s: string): void {
+  // Its length was checked with the value (checkValue), before the core was entered.
+  const p = core.heap_set_new_string(slot, i, s.length) >>> 0;
+  try {
+    if (p === 0) throw new OutOfMemoryError("Block.set", `a string of ${s.length} code units`, context.maxHeap);
+    fillString(context, core, p, s);
+  } finally {
+    afterPublished(context, core);
   }
 }
 

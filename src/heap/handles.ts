@@ -140,6 +140,8 @@ export class HeapContext {
   #flushQueued = false;
   #reclaimed = 0;
   #views: MemoryViews | undefined;
+  /** Index of the mailbox's poll word (mvar_mailbox, assembly/mvar/mailbox.ts) in a u32 view; -1 until asked. */
+  #pollWordAt = -1;
 
   /** What the subsystems above the heap do after a collection; see Note [The heap calls up through its context]. */
   #events: HeapEvents | undefined;
@@ -189,6 +191,13 @@ export class HeapContext {
       views = this.#views = { units: new Uint16Array(buffer), words: new Uint32Array(buffer) };
     }
     return views;
+  }
+
+  /** @internal Where the core leaves the poll bits of a call that publishes them (afterPublished, poll.ts): fixed per instance. */
+  pollWordAt(core: CoreExports): number {
+    let at = this.#pollWordAt;
+    if (at < 0) at = this.#pollWordAt = core.mvar_mailbox() >>> 2;
+    return at;
   }
 
   /** The cycle ends; returns how many host references were released. */

@@ -28,6 +28,14 @@ export function afterAllocation(context: HeapContext, core: CoreExports): void {
   if ((pending & POLL_FAILURE) !== 0) throw sanityErrorFrom(core);
 }
 
+/**
+ * afterAllocation for a core call that left its poll bits in the mailbox
+ * (heap_set_new_string): nothing to do, and no heap_poll call, while they are 0.
+ */
+export function afterPublished(context: HeapContext, core: CoreExports): void {
+  if (context.views(core).words[context.pollWordAt(core)] !== 0) afterAllocation(context, core);
+}
+
 function drainDeadHostRefs(context: HeapContext, core: CoreExports): void {
   const count = core.hostref_dead_length() >>> 0;
   // An indexed loop over the cycle's memory view: a typed array and its

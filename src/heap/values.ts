@@ -11,8 +11,9 @@
 import type { CoreExports } from "../core/exports.js";
 import { ArgumentError, OutOfMemoryError, UnrepresentableValueError } from "../core/errors.js";
 import { bytesView, isThenable, isUint8Array } from "../core/user.js";
-import { handleSlot, isHandle, type HandleKind, type HeapContext } from "./handles.js";
+import { handleSlot, isHandle, type HandleKind, type HeapContext, type MemoryViews } from "./handles.js";
 import { CACHED_STRING } from "./word-cache.js";
+import { SHORT_UNITS, shortString } from "./short-string.js";
 
 const INT_TAG = 1;
 const INT_SHIFT = 1;
@@ -203,25 +204,26 @@ const KIND_MASK = 0xf;
 /** Strings up to this many code units are decoded through a plain array (fromCharCode's fast path). */
 const SHORT_STRING = 64;
 
-/** The kind of the object at `p`, read from its info word. */
-function kindAt(context: HeapContext, core: CoreExports, p: number): number {
-  return (context.views(core).words[p >>> 2]! >>> KIND_SHIFT) & KIND_MASK;
-}
 
 function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string, cacheMissed: boolean): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
-  const cacheable = s.length <= CACHED_STRING;
-  if (cacheable && !cacheMissed) {
+  if (s.length <= CACHED_STRING && !cacheMissed) {
     // Note [One word per value until a collection] (word-cache.ts).
     const cached = context.words.stringWord(core, context.views(core).words, s);
     if (cached !== undefined) return cached;
   }
   const p = allocated(context, core.heap_string_new(s.length), operation, `a string of ${s.length} code units`);
+  fillString(context, core, p, s);
+  return p;
+}
+
+/** Copies `s` into the new heap string at `p` and remembers it (the word cache has just missed it). */
+export function fillString(context: HeapContext, core: CoreExports, p: number, s: string): void {
   const units = context.views(core).units;
   const at = (p + HEADER_SIZE) >>> 1;
-  for (let i = 0; i < s.length; i++) units[at + i] = s.charCodeAt(i);
-  if (cacheable) context.words.rememberString(s, p);
-  return p;
+  const n = s.length;
+  for (let i = 0; i < n; i++) units[at + i] = s.charCodeAt(i);
+  if (n <= CACHED_STRING) context.words.rememberString(s, p, true);
 }
 
 /** `bytes`: a plain view (bytesView), whose length no user code can change. */
@@ -240,14 +242,15 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   if (word === VALUE_TRUE) return true;
   if (word === VALUE_FALSE) return false;
   if ((word & POINTER_MASK) !== 0 || word === 0) throw new Error(`decode: 0x${word.toString(16)} is not a value the host can see`);
-  const kind = kindAt(context, core, word);
+  const views = context.views(core);
+  const kind = (views.words[word >>> 2]! >>> KIND_SHIFT) & KIND_MASK;
   switch (kind) {
     case Kind.block:
       return context.wrap("block", core.handle_new(word) >>> 0);
     case Kind.float:
       return core.heap_float_value(word);
     case Kind.string:
-      return decodeString(context, core, word);
+      return decodeString(context, core, views, word);
     case Kind.bytes:
       return new Uint8Array(core.memory.buffer, core.heap_payload(word) >>> 0, core.heap_length(word) >>> 0).slice();
     case Kind.mvar:
@@ -264,18 +267,20 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
   throw new Error(`decode: object 0x${word.toString(16)} has kind ${kindName(kind)}, which has no JS value`);
 }
 
-function decodeString(context: HeapContext, core: CoreExports, p: number): string {
-  const { units, words } = context.views(core);
+/** `views`: the cycle's views, asked by decode (nothing has allocated since). */
+function decodeString(context: HeapContext, core: CoreExports, views: MemoryViews, p: number): string {
+  const { units, words } = views;
   const length = words[(p + LENGTH_OFFSET) >>> 2]!;
   const at = (p + HEADER_SIZE) >>> 1;
   if (length <= SHORT_STRING) {
+    // The string put as this heap string, if it crossed since the last collection; a
+    // string read is not remembered itself (Note [One word per value until a collection]).
     const cached = length <= CACHED_STRING ? context.words.decodedString(core, words, p) : undefined;
     if (cached !== undefined) return cached;
+    if (length <= SHORT_UNITS) return shortString(units, at, length);
     const codes = new Array<number>(length);
     for (let i = 0; i < length; i++) codes[i] = units[at + i]!;
-    const s = String.fromCharCode.apply(null, codes);
-    if (length <= CACHED_STRING) context.words.rememberString(s, p);
-    return s;
+    return String.fromCharCode.apply(null, codes);
   }
   let s = "";
   for (let i = 0; i < length; i += DECODE_CHUNK) {

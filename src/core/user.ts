@@ -34,8 +34,12 @@ export function readUser<T>(operation: string, what: string, read: () => T): T {
   try {
     return read();
   } catch (thrown) {
-    throw new ArgumentError(`${operation}: reading ${what} threw ${describeThrown(thrown)}; pass a value whose properties can be read (a plain array, object or Uint8Array)`, { cause: thrown });
+    throw userReadError(operation, what, thrown);
   }
+}
+
+function userReadError(operation: string, what: string, thrown: unknown): ArgumentError {
+  return new ArgumentError(`${operation}: reading ${what} threw ${describeThrown(thrown)}; pass a value whose properties can be read (a plain array, object or Uint8Array)`, { cause: thrown });
 }
 
 /**
@@ -160,6 +164,12 @@ export function describe(value: unknown): string {
  */
 export function isThenable(operation: string, value: unknown): boolean {
   if ((typeof value !== "object" || value === null) && typeof value !== "function") return false;
-  const then = readUser(operation, "the value's 'then' property (to tell whether it is a thenable)", () => (value as { then?: unknown }).then);
+  // readUser's work without its closure: this runs on every put of an object (issue 18's tryPut profile).
+  let then: unknown;
+  try {
+    then = (value as { then?: unknown }).then;
+  } catch (thrown) {
+    throw userReadError(operation, "the value's 'then' property (to tell whether it is a thenable)", thrown);
+  }
   return typeof then === "function";
 }

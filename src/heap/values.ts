@@ -64,17 +64,20 @@ export function checkValue(context: HeapContext, value: unknown, operation: stri
 /**
  * checkValue, and for a value a promise will deliver (an MVar's or a
  * channel's): no thenable, which the promise would adopt instead of
- * returning it (Note [Thenables are not delivered]).
+ * returning it (Note [Thenables are not delivered]). True when the value
+ * will cross as a host reference (encodeHostRef), which the caller may then
+ * encode without telling its kind again.
  */
-export function checkDeliverable(context: HeapContext, value: unknown, operation: string): void {
+export function checkDeliverable(context: HeapContext, value: unknown, operation: string): boolean {
   if (typeof value === "object" && value !== null) {
     // checkValue's object case, inline: one brand check per put, not two (issue 18's profile of an object tryPut).
-    if (isHandle(value)) return void handleSlot(value, operation, context);
-    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation);
-  } else if (typeof value !== "function") return checkValue(context, value, operation);
+    if (isHandle(value)) return void handleSlot(value, operation, context), false;
+    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation), false;
+  } else if (typeof value !== "function") return checkValue(context, value, operation), false;
   if (isThenable(operation, value)) {
     throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
   }
+  return true;
 }
 
 // Note [Thenables are not delivered]
@@ -168,6 +171,19 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
   }
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
+  return newHostRef(context, core, value, operation);
+}
+
+/**
+ * encode of a value checkDeliverable said crosses as a host reference (an
+ * object that is no handle and no Uint8Array, a function, a symbol, a bigint):
+ * its remembered word, or a new host reference.
+ */
+export function encodeHostRef(context: HeapContext, core: CoreExports, value: unknown, operation: string): number {
+  return context.words.objectWord(core, context.views(core).words, value) ?? newHostRef(context, core, value, operation);
+}
+
+function newHostRef(context: HeapContext, core: CoreExports, value: unknown, operation: string): number {
   const index = context.hostRefs.add(value);
   const p = core.heap_hostref_new(index);
   if (p === 0) context.hostRefs.release(index);
@@ -256,7 +272,8 @@ export function decode(context: HeapContext, core: CoreExports, word: number): u
     case Kind.mvar:
       return context.wrap("mvar", core.handle_new(word) >>> 0);
     case Kind.hostref:
-      return context.hostRefs.get(core.heap_hostref_index(word) >>> 0);
+      // Its index is the payload's first word (assembly/heap/hostrefs.ts), read like a string's header: no call.
+      return context.hostRefs.get(views.words[(word + HEADER_SIZE) >>> 2]!);
     case Kind.custom:
       return context.wrap("custom", core.handle_new(word) >>> 0);
     case Kind.weak:

@@ -8,7 +8,7 @@ import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } 
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkDeliverable, decode, encode, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, decode, encode, encodeHostRef, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
 import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
@@ -153,11 +153,12 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     const context = threads.context;
     let word = intWord(value);
-    if (word === NOT_INT_WORD) checkDeliverable(context, value, "MVar.tryPut");
+    const hostRef = word === NOT_INT_WORD && checkDeliverable(context, value, "MVar.tryPut");
     const core = threads.core;
     let done: boolean;
     try {
-      if (word === NOT_INT_WORD) word = encode(context, core, value, "MVar.tryPut");
+      if (hostRef) word = encodeHostRef(context, core, value, "MVar.tryPut");
+      else if (word === NOT_INT_WORD) word = encode(context, core, value, "MVar.tryPut");
       done = core.mvar_try_put(slot, word) !== 0;
     } catch (thrown) {
       throw fault(threads, "MVar.tryPut", thrown);
@@ -255,10 +256,11 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
     let word = intWord(value);
+    let hostRef = false;
     if (options !== undefined || this.#freed || threads.closed || word === NOT_INT_WORD) {
       try {
         signal = this.#admit(operation, options);
-        checkDeliverable(threads.context, value, operation);
+        hostRef = checkDeliverable(threads.context, value, operation);
       } catch (thrown) {
         return Promise.reject(thrown);
       }
@@ -268,7 +270,8 @@ export class MVar<T = unknown> extends Handle {
     try {
       let result: number;
       try {
-        if (word === NOT_INT_WORD) word = encode(threads.context, core, value, operation);
+        if (hostRef) word = encodeHostRef(threads.context, core, value, operation);
+        else if (word === NOT_INT_WORD) word = encode(threads.context, core, value, operation);
         result = core.mvar_put(this.#slot, word) >>> 0;
       } catch (thrown) {
         throw fault(threads, operation, thrown);

@@ -43,6 +43,10 @@ import type { CoreExports } from "../core/exports.js";
 //   made every first crossing pay a hash insertion: an object tryPut+tryTake
 //   of fresh objects went from ~125 ns to ~525 ns (26 % in the insertion,
 //   36 % V8's collector). So a pool of many objects sent round-robin misses.
+//   Eight, not sixteen: the scan is what every miss pays, and eight hold what
+//   the MVar rows keep in flight (a pipeline of four workers): host/try-put-
+//   take's 64 objects round-robin went from 102 to 93 ns a pair, and the
+//   object pipeline from 1.317× to 1.261× (5 and 3 processes, 2026-12-06).
 //
 // What it changes: a heap string may be shared by several places a string
 // of the same characters was put while it was remembered (heap strings are
@@ -59,7 +63,7 @@ const STRING_SLOTS = 64;
 /** Bits of a key that pick its slot: the top ones of a multiplicative hash. */
 const SLOT_SHIFT = 32 - Math.log2(STRING_SLOTS);
 /** Objects remembered: the last RECENT_OBJECTS that crossed (a power of two). */
-const RECENT_OBJECTS = 16;
+const RECENT_OBJECTS = 8;
 
 /**
  * A hash of a string's length and four of its code units (first, middle, last

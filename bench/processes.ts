@@ -1,7 +1,8 @@
-// runBenchProcesses: `npm run bench -- --processes N`. Each row runs in N
-// fresh Node processes, one after another (each a single-process run of that
-// row alone, `--row NAME`); per case, the figures are the median over the
-// processes of each process's figure, and each comparison is the median of
+// runBenchProcesses: `npm run bench -- --processes N`. Each case of each row
+// runs in N fresh Node processes, one after another (each a single-process
+// run of that case alone, `--row NAME --case I`: Note [One case per
+// process]); per case, the figures are the median over the processes of
+// each process's figure, and each comparison is the median of
 // the per-process paired ratios with a seeded bootstrap 95 % interval (Note
 // [Paired ratios over processes], bench/stats.ts). A target is met only when
 // the interval's upper end is under it. The machine's load average is read
@@ -10,6 +11,23 @@
 //
 // Processes run one at a time, never side by side: on a machine of two cores
 // two children would measure each other.
+//
+// Note [One case per process]
+// ~~~~~~~~~~~~~~~~~~~~~~~~~~~~
+// A child runs one case of a row (`--row NAME --case I`), not the whole
+// grid. A row's cases share their loops' code, and V8 keeps one call-site
+// feedback per piece of code: a case run after another calls a second
+// runtime instance's exports from sites that have seen the first's, and is
+// measured slower for it. pool/alloc-free's `sizes=mixed loop=js` measured
+// 1.240× when it ran fourth in its process and 1.09× first; run a second
+// time in one process the ring's JS loop went from 39.6 to 50.4 ns a pair
+// while raw TLSF's stayed at 36 ns (1.095× → 1.391×; a script calling the
+// core's exports from loops compiled per instance stayed at 1.12× every
+// time: bench/sample.ts's slicing, 2026-12-06). A program has one runtime
+// behind each call site, so every case is measured as the only one its
+// process ran; the processes still go round the cases in turn (process p
+// of every case before process p + 1 of any), so a slow spell of the
+// machine falls on all the cases alike.
 
 import { execFile } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
@@ -40,7 +58,7 @@ export interface ProcessesOptions {
   readonly script?: string;
 }
 
-/** One process's load average (1 minute) before and after it ran. */
+/** One child process's load average (1 minute) before and after it ran (one per case per process). */
 export interface ProcessLoad {
   readonly before: number;
   readonly after: number;
@@ -115,8 +133,8 @@ function boundFigure(figure: BoundTarget["figure"], c: CaseReport): number {
   return figure === "median" ? c.ours.medianNs : c.ours.p99Ns;
 }
 
-function childArgs(script: string, row: string, json: string, options: ProcessesOptions, seed: number): string[] {
-  const args = ["--expose-gc", script, "--row", row, "--json", json, "--seed", String(seed)];
+function childArgs(script: string, row: string, caseIndex: number, json: string, options: ProcessesOptions, seed: number): string[] {
+  const args = ["--expose-gc", script, "--row", row, "--case", String(caseIndex), "--json", json, "--seed", String(seed)];
   if (options.quick === true) args.push("--quick");
   if (options.timeMs !== undefined) args.push("--time", String(options.timeMs));
   if (options.rounds !== undefined) args.push("--rounds", String(options.rounds));
@@ -184,7 +202,7 @@ export function processRowLines(row: ProcessRow): string[] {
   const lines = [
     "",
     `${row.name}: ${row.title}`,
-    `  ${row.processes} processes, ${loadText(row.load)}`,
+    `  ${row.processes} processes per case, ${loadText(row.load)}`,
     `  figures per ${row.unit}: medians over the processes of each process's median; cpu = CPU time per ${row.unit}`,
     `  ratio = median of the per-process paired ratios (ours/peer) [bootstrap 95 % interval]; a target is met when the interval's upper end is under it`,
   ];
@@ -249,16 +267,20 @@ export async function runBenchProcesses(options: ProcessesOptions): Promise<Proc
   try {
     for (const row of selected) {
       const load: ProcessLoad[] = [];
-      const perProcess: CaseReport[][] = [];
+      const points = gridPoints(row.grid);
+      // perCase[i][p]: case i as process p measured it (Note [One case per process]).
+      const perCase: CaseReport[][] = points.map(() => []);
       for (let p = 0; p < given.processes; p++) {
-        const json = join(dir, `p${p}.json`);
-        const before = loadavg()[0]!;
-        await runChild(childArgs(script, row.name, json, given, seed));
-        load.push({ before, after: loadavg()[0]! });
-        const child = JSON.parse(readFileSync(json, "utf8")) as BenchReport;
-        perProcess.push(child.rows[0]!.cases as CaseReport[]);
+        for (let i = 0; i < points.length; i++) {
+          const json = join(dir, `p${p}-c${i}.json`);
+          const before = loadavg()[0]!;
+          await runChild(childArgs(script, row.name, i, json, given, seed));
+          load.push({ before, after: loadavg()[0]! });
+          const child = JSON.parse(readFileSync(json, "utf8")) as BenchReport;
+          perCase[i]!.push(child.rows[0]!.cases[0]!);
+        }
       }
-      const cases = gridPoints(row.grid).map((params, i) => combineCase(row, params, perProcess.map((cs) => cs[i]!), seed));
+      const cases = points.map((params, i) => combineCase(row, params, perCase[i]!, seed));
       const report: ProcessRow = { name: row.name, title: row.title, unit: row.unit, method: row.method, processes: given.processes, load, cases };
       for (const line of processRowLines(report)) log(line);
       rows.push(report);

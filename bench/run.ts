@@ -25,6 +25,7 @@ options:
   --seed N         seed for the rows' random inputs (default 24301)
   --json FILE      where to write the results (default bench-results.json)
   --row NAME       only the row of exactly this name (what a --processes child runs)
+  --case N         with --row: only its case N, counting from 0 in grid order (likewise)
   --help           this text`;
 
 function wholeNumber(flag: string, text: string | undefined): number | undefined {
@@ -42,6 +43,7 @@ async function main(argv: readonly string[]): Promise<number> {
         quick: { type: "boolean" },
         processes: { type: "string" },
         row: { type: "string" },
+        case: { type: "string" },
         filter: { type: "string", multiple: true },
         time: { type: "string" },
         rounds: { type: "string" },
@@ -71,11 +73,15 @@ async function main(argv: readonly string[]): Promise<number> {
     };
     const processes = wholeNumber("--processes", values.processes);
     if (processes !== undefined && processes > 1) {
-      if (values.row !== undefined) throw new ArgumentError("--row is for a child of a --processes run; use --filter");
+      if (values.row !== undefined || values.case !== undefined) throw new ArgumentError("--row and --case are for a child of a --processes run; use --filter");
       await runBenchProcesses({ processes, ...common });
       return 0;
     }
-    await runBench({ ...(values.row === undefined ? {} : { row: values.row }), ...common });
+    await runBench({
+      ...(values.row === undefined ? {} : { row: values.row }),
+      ...(values.case === undefined ? {} : { case: wholeNumber("--case", values.case) }),
+      ...common,
+    });
     return 0;
   } catch (error) {
     if (error instanceof ArgumentError) {

@@ -19,6 +19,11 @@ export interface BenchOptions {
   readonly filter?: readonly string[];
   /** Run only the row of exactly this name (a child of a multi-process run, bench/processes.ts). */
   readonly row?: string;
+  /**
+   * With `row`: run only its case at this index of its grid (gridPoints order),
+   * as a child of a multi-process run does (Note [One case per process], bench/processes.ts).
+   */
+  readonly case?: number;
   /** A short smoke run of every row: tiny batches, short times. */
   readonly quick?: boolean;
   /** Measured time per task per case (ms); default 2000, or 30 with `quick`. */
@@ -100,12 +105,13 @@ const QUICK = { timeMs: 30, rounds: 2, warmupMs: 5 } as const;
 /** Fewest samples per slice, so even a slow task yields a median and a p99. */
 const MIN_SAMPLES_PER_SLICE = 3;
 
-const knownOptions = new Set(["json", "filter", "row", "quick", "timeMs", "rounds", "seed", "log"]);
+const knownOptions = new Set(["json", "filter", "row", "case", "quick", "timeMs", "rounds", "seed", "log"]);
 
 interface Resolved {
   readonly json: string;
   readonly filter: readonly string[];
   readonly row: string | undefined;
+  readonly case: number | undefined;
   readonly quick: boolean;
   readonly seed: number;
   readonly log: (line: string) => void;
@@ -131,6 +137,14 @@ function resolveBenchOptions(options: unknown): Resolved {
   if (row !== undefined && (typeof row !== "string" || !registeredRows.some((r) => r.name === row))) {
     throw new ArgumentError(`runBench: row must be the name of a row (${registeredRows.map((r) => r.name).join(", ")}), got ${describe(row)}`);
   }
+  const only = given.case;
+  if (only !== undefined) {
+    if (row === undefined) throw new ArgumentError("runBench: case needs row (it picks one case of that row's grid)");
+    const points = gridPoints(registeredRows.find((r) => r.name === row)!.grid).length;
+    if (typeof only !== "number" || !Number.isSafeInteger(only) || only < 0 || only >= points) {
+      throw new ArgumentError(`runBench: case must be a whole number from 0 to ${points - 1} (row ${row} has ${points} cases), got ${describe(only)}`);
+    }
+  }
   const timeMs = given.timeMs ?? defaults.timeMs;
   if (typeof timeMs !== "number" || !Number.isFinite(timeMs) || timeMs <= 0) {
     throw new ArgumentError(`runBench: timeMs must be a positive number of milliseconds, got ${describe(timeMs)}`);
@@ -152,6 +166,7 @@ function resolveBenchOptions(options: unknown): Resolved {
     json: resolve(json),
     filter: filter as string[],
     row: row as string | undefined,
+    case: only as number | undefined,
     quick,
     seed,
     log: log as (line: string) => void,
@@ -213,7 +228,8 @@ function samplingFor(row: Row, sampling: SampleOptions): SampleOptions {
 }
 
 async function runRow(row: Row, options: Resolved): Promise<RowReport> {
-  const points = gridPoints(row.grid);
+  const grid = gridPoints(row.grid);
+  const points = options.case === undefined ? grid : [grid[options.case]!];
   const labelWidth = Math.max(4, ...points.map((p) => paramsLabel(p).length));
   for (const line of rowHeader(row, labelWidth)) options.log(line);
   const cases: CaseReport[] = [];

@@ -85,7 +85,7 @@ describe("runBenchProcesses", () => {
     expect(c.bounds[0]!.met).toBe(c.bounds[0]!.interval.high <= c.bounds[0]!.maxNs);
     expect(JSON.parse(readFileSync(json, "utf8"))).toEqual(JSON.parse(JSON.stringify(report)));
     const text = lines.join("\n");
-    expect(text).toContain("2 processes, load average (1 min)");
+    expect(text).toContain("2 processes per case, load average (1 min)");
     expect(text).toMatch(/mvar\/take-put \[-\] median: .* \[.*\] \(target ≤ 100 ns\) (met|MISSED)/);
     expect(report.command).toContain("--processes 2");
   }, 120_000);

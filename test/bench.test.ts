@@ -122,6 +122,21 @@ describe("runBench options", () => {
     await expect(runBench({ quick: true, filter: ["no-such-row"], log: () => {} })).rejects.toThrow(/pool\/alloc-free/);
   });
 
+  test("row and case run one case of one row (what a --processes child runs)", async () => {
+    const json = join(dir, "bench-case.json");
+    const report = await runBench({ quick: true, json, row: "pool/alloc-free", case: 3, log: () => {} });
+    expect(report.rows.map((r) => r.name)).toEqual(["pool/alloc-free"]);
+    // The fourth point of sizes × loop, first axis slowest.
+    expect(report.rows[0]!.cases.map((c) => c.params)).toEqual([{ sizes: "mixed", loop: "js" }]);
+  });
+
+  test("a case without a row, or past the row's grid, is refused", async () => {
+    const log = (): void => {};
+    await expect(runBench({ case: 0, log })).rejects.toThrow(/case needs row/);
+    await expect(runBench({ row: "pool/alloc-free", case: 4, log })).rejects.toThrow(/case must be a whole number from 0 to 3 \(row pool\/alloc-free has 4 cases\), got 4/);
+    await expect(runBench({ row: "pool/alloc-free", case: -1, log })).rejects.toThrow(ArgumentError);
+  });
+
   test("bad options are refused with ArgumentError before anything runs", async () => {
     const log = (): void => {};
     await expect(runBench({ timeMs: 0, log })).rejects.toThrow(ArgumentError);

@@ -61,23 +61,39 @@ export function checkValue(context: HeapContext, value: unknown, operation: stri
   }
 }
 
+/** checkDeliverable's answer for a value encode must look at (a string, a float, bytes…). */
+export const CROSSES_ENCODED = -1;
+/** checkDeliverable's answer for a value that crosses as a host reference. */
+export const CROSSES_AS_HOSTREF = -2;
+
 /**
  * checkValue, and for a value a promise will deliver (an MVar's or a
  * channel's): no thenable, which the promise would adopt instead of
- * returning it (Note [Thenables are not delivered]). True when the value
- * will cross as a host reference (encodeHostRef), which the caller may then
- * encode without telling its kind again.
+ * returning it (Note [Thenables are not delivered]). Returns how the value
+ * crosses, for encodeChecked: a handle's slot (≥ 0), CROSSES_AS_HOSTREF or
+ * CROSSES_ENCODED, so that a put does not tell its value's kind twice.
  */
-export function checkDeliverable(context: HeapContext, value: unknown, operation: string): boolean {
+export function checkDeliverable(context: HeapContext, value: unknown, operation: string): number {
   if (typeof value === "object" && value !== null) {
     // checkValue's object case, inline: one brand check per put, not two (issue 18's profile of an object tryPut).
-    if (isHandle(value)) return void handleSlot(value, operation, context), false;
-    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation), false;
-  } else if (typeof value !== "function") return checkValue(context, value, operation), false;
+    if (isHandle(value)) return handleSlot(value, operation, context);
+    if (isUint8Array(value)) return checkBytes(bytesView(value, operation), operation), CROSSES_ENCODED;
+  } else if (typeof value !== "function") return checkValue(context, value, operation), CROSSES_ENCODED;
   if (isThenable(operation, value)) {
     throw new ArgumentError(`${operation}: the value is a thenable (it has a then method), and the promise that delivers it (MVar.take or read, a channel's read) would adopt it instead of returning it; wrap it in an object or a block to pass it through`);
   }
-  return true;
+  return CROSSES_AS_HOSTREF;
+}
+
+/**
+ * encode of a value checkDeliverable has just checked (nothing has run
+ * since), as it said the value crosses: a handle's word read from its slot, a
+ * host reference (remembered or new), or whatever encode makes of it.
+ */
+export function encodeChecked(context: HeapContext, core: CoreExports, value: unknown, crossing: number, operation: string): number {
+  if (crossing >= 0) return core.handle_get(crossing) >>> 0;
+  if (crossing === CROSSES_AS_HOSTREF) return context.words.objectWord(core, context.views(core).words, value) ?? newHostRef(context, core, value, operation);
+  return encode(context, core, value, operation);
 }
 
 // Note [Thenables are not delivered]
@@ -172,15 +188,6 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
   if (isHandle(value)) return core.handle_get(handleSlot(value, operation, context)) >>> 0;
   if (isUint8Array(value)) return encodeBytes(context, core, bytesView(value, operation), operation);
   return newHostRef(context, core, value, operation);
-}
-
-/**
- * encode of a value checkDeliverable said crosses as a host reference (an
- * object that is no handle and no Uint8Array, a function, a symbol, a bigint):
- * its remembered word, or a new host reference.
- */
-export function encodeHostRef(context: HeapContext, core: CoreExports, value: unknown, operation: string): number {
-  return context.words.objectWord(core, context.views(core).words, value) ?? newHostRef(context, core, value, operation);
 }
 
 function newHostRef(context: HeapContext, core: CoreExports, value: unknown, operation: string): number {

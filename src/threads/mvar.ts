@@ -8,7 +8,7 @@ import { FinaliserCallError, OutOfMemoryError, ShutdownError, UnloadableError } 
 import { Handle, handleSlot, NO_HANDLE, type HeapContext } from "../heap/handles.js";
 import { afterAllocation } from "../heap/poll.js";
 import { checkBlockingOptions, threadsOf, type BlockingOptions, type Threads } from "./threads.js";
-import { checkDeliverable, decode, encode, encodeHostRef, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
+import { checkDeliverable, CROSSES_ENCODED, decode, encode, encodeChecked, intOfWord, intWord, isIntWord, NOT_INT_WORD } from "../heap/values.js";
 import { checkCallback, checkPair, combinatorSignal, holding } from "./modify.js";
 
 /** VALUE_NONE (assembly/heap/layout.ts): "empty" from try operations, "blocked" from take/read. */
@@ -153,12 +153,11 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     const context = threads.context;
     let word = intWord(value);
-    const hostRef = word === NOT_INT_WORD && checkDeliverable(context, value, "MVar.tryPut");
+    const crossing = word === NOT_INT_WORD ? checkDeliverable(context, value, "MVar.tryPut") : CROSSES_ENCODED;
     const core = threads.core;
     let done: boolean;
     try {
-      if (hostRef) word = encodeHostRef(context, core, value, "MVar.tryPut");
-      else if (word === NOT_INT_WORD) word = encode(context, core, value, "MVar.tryPut");
+      if (word === NOT_INT_WORD) word = encodeChecked(context, core, value, crossing, "MVar.tryPut");
       done = core.mvar_try_put(slot, word) !== 0;
     } catch (thrown) {
       throw fault(threads, "MVar.tryPut", thrown);
@@ -256,11 +255,11 @@ export class MVar<T = unknown> extends Handle {
     const threads = this.#threads;
     let signal: AbortSignal | undefined;
     let word = intWord(value);
-    let hostRef = false;
+    let crossing = CROSSES_ENCODED;
     if (options !== undefined || this.#freed || threads.closed || word === NOT_INT_WORD) {
       try {
         signal = this.#admit(operation, options);
-        hostRef = checkDeliverable(threads.context, value, operation);
+        crossing = checkDeliverable(threads.context, value, operation);
       } catch (thrown) {
         return Promise.reject(thrown);
       }
@@ -270,8 +269,7 @@ export class MVar<T = unknown> extends Handle {
     try {
       let result: number;
       try {
-        if (hostRef) word = encodeHostRef(threads.context, core, value, operation);
-        else if (word === NOT_INT_WORD) word = encode(threads.context, core, value, operation);
+        if (word === NOT_INT_WORD) word = encodeChecked(threads.context, core, value, crossing, operation);
         result = core.mvar_put(this.#slot, word) >>> 0;
       } catch (thrown) {
         throw fault(threads, operation, thrown);

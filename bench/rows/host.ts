@@ -98,15 +98,15 @@ const COLD_STRINGS = 1024;
 
 export const getSetRow = defineRow<{ value: AccessValue; op: Access }>({
   name: "host/get-set",
-  title: "Block get/set of an int or a 16-character string (the same two, or 64 in turn) vs a plain JS array's",
+  title: `Block get/set of an int or a 16-character string (the same two, or ${COLD_STRINGS} in turn) vs a plain JS array's`,
   unit: "get or set",
   method:
     `A block of 2 fields (ours: rt.block; peer: a JS array of 2); ${ACCESSES} operations per call on field i & 1. ` +
     `get: ours checks the handle and the index, reads the field's word in the core and decodes it (an int inline; a string ` +
-    `read once, then the JS string remembered for its heap word in a table of 64 by word, until a collection: Note [One word per value until a collection]); ` +
+    `decoded by one fromCharCode call, unless it is the heap string a JS string was put as since the last collection, which comes back (a table of 64 by word: Note [One word per value until a collection]); ` +
     `the peer reads the array element (a string is shared, not copied). ` +
-    `set: ours checks handle, index and value, encodes the value (a string copied into a heap string unless remembered in a table of 64 by content, ` +
-    `else its remembered word, stored without a poll), stores it through the write barrier; the peer stores the element. ` +
+    `set: ours checks handle, index and value; a string put since the last collection (a table of 64 by content) is stored as its word without a poll, ` +
+    `any other is made in the field by one core call (heap_set_new_string: allocate, store through the write barrier, poll bits to the mailbox) and copied in; the peer stores the element. ` +
     `Each call checks its result (the sum of ints or of the ` +
     `strings' lengths got; after a set, the fields hold what was set). string16: the same two strings every time (the remembered path); ` +
     `string16-cold: ${COLD_STRINGS} distinct strings in turn (a block and an array of ${COLD_STRINGS} fields for get, one field set to each in turn), ` +
@@ -222,7 +222,7 @@ export const tryPutTakeRow = defineRow<{ payload: TryPayload }>({
   method:
     `One MVar, empty; ${PAIRS} pairs per call of tryPut(x) then tryTake(), neither ever waiting. Ours: two JS→wasm calls; ` +
     `an int crosses as an immediate word; an object ({ n }, one of 64 made before the run) becomes a host reference (a heap object ` +
-    `and a host-reference table slot) on every tryPut: 64 objects round-robin are more than the 16 values whose words are remembered; it is looked up on tryTake; fresh-object: a new { n } made per pair on both sides, so every tryPut of ours makes a host reference (no target). Peer: the Promise MVar's tryPut/tryTake (a field store ` +
+    `and a host-reference table slot) on every tryPut: 64 objects round-robin are more than the last 8 objects whose words are remembered (each tryPut scans those 8); it is looked up on tryTake; fresh-object: a new { n } made per pair on both sides, so every tryPut of ours makes a host reference (no target). Peer: the Promise MVar's tryPut/tryTake (a field store ` +
     `and load, no promise). Each call checks the sum of what tryTake returned. Target (issue 18): median ≤ 100 ns per pair for an object.`,
   grid: { payload: ["int", "object", "fresh-object"] },
   targets: [{ figure: "median", maxNs: 100, where: { payload: "object" } }],

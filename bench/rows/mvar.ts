@@ -58,15 +58,16 @@ interface AnyMVar<T> {
 // their making:
 //   int     the value i itself: an immediate word, no allocation (ours);
 //   string  a string of 16 characters: ours copies it into a heap string
-//           when it is not among the last 16 values that crossed since the
-//           last collection, else reuses that word, and a take returns the
-//           JS string remembered for the word (Note [One word per value
+//           unless it crossed since the last collection (a table of 64
+//           strings by content), else reuses that word, and a take returns
+//           the JS string put as that heap string (Note [One word per value
 //           until a collection], src/heap/word-cache.ts): in ping-pong one
-//           copy per round trip (the first put), a ring scan per crossing;
+//           copy per round trip (the first put), one table slot per crossing;
 //   object  a plain JS object {n}: ours allocates a host reference (a heap
-//           object and a slot of the host-reference table) under the same
-//           rule (one per round trip in ping-pong), and looks the object up
-//           on take; the same object comes back;
+//           object and a slot of the host-reference table) unless it is
+//           among the last 8 objects that crossed since the last collection
+//           (one per round trip in ping-pong), and looks the object up on
+//           take; the same object comes back;
 //   Block   ours sends a heap block (rt.block(0, [k])): put stores its word,
 //           take hands back a new Block handle, which the receiver reads
 //           (get(0)) and frees, before the backstop would have registered
@@ -137,9 +138,9 @@ function expectedSum(kind: PayloadKind, n: number, worked: boolean): number {
 /** What one operation does on each side, per payload: the rows' method text. */
 const PAYLOAD_METHOD =
   `Payloads (Note [Payloads], bench/rows/mvar.ts; ${PAYLOADS} values made before the run, sent round-robin): ` +
-  `int: an immediate word on ours, no allocation; string (16 characters): ours copies it into a heap string unless it is among the last 16 values that crossed ` +
-  `since the last collection, and a take returns the JS string remembered for its word (one copy per round trip or item, a scan of 16 entries per crossing); ` +
-  `object ({n}): ours allocates a host reference under the same rule and looks the object up per take; ` +
+  `int: an immediate word on ours, no allocation; string (16 characters): ours copies it into a heap string unless it crossed ` +
+  `since the last collection (a table of 64 strings by content), and a take returns the JS string put as that heap string (one copy per round trip or item, one table slot per crossing); ` +
+  `object ({n}): ours allocates a host reference unless it is among the last 8 objects that crossed since the last collection (a scan of 8), and looks the object up per take; ` +
   `Block: ours sends rt.block(0, [k]) and the receiver gets a new Block handle (a handle-table slot; registered with the backstop only if not freed by the next turn), ` +
   `reads get(0) and frees it, while the Promise MVar sends [k] and reads x[0]. ` +
   `The Promise MVar keeps every value as it is. Both MVars return one shared settled promise for a put that does not wait and give every blocked thread's promise one shared executor.`;

@@ -43,7 +43,7 @@ import type { TaskFigures } from "./sample.js";
 import { extrasText, formatDuration, formatRatio, wrapText } from "./table.js";
 
 export interface ProcessesOptions {
-  /** Fresh processes per row (≥ 2; publish figures from ≥ 10). */
+  /** Fresh processes per case of each row (≥ 2; publish figures from ≥ 10). */
   readonly processes: number;
   readonly filter?: readonly string[];
   readonly quick?: boolean;
@@ -224,7 +224,7 @@ export function processRowLines(row: ProcessRow): string[] {
 
 /** Every target, with its interval. */
 export function processSummaryLines(report: ProcessesReport): string[] {
-  const lines = ["", `targets (${report.options.processes} processes per row; met = the 95 % interval's upper end under the target):`];
+  const lines = ["", `targets (${report.options.processes} processes per case; met = the 95 % interval's upper end under the target):`];
   for (const row of report.rows) {
     for (const c of row.cases) {
       for (const b of c.bounds) {

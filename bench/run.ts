@@ -14,7 +14,7 @@ Runs every benchmark row side by side with its peers, prints a table per row
 with the ratio and its target, and writes the figures as JSON.
 
 options:
-  --processes N    run each row in N fresh processes (N ≥ 2; publish from ≥ 10) and
+  --processes N    run each case of each row in N fresh processes (N ≥ 2; publish from ≥ 10) and
                    report per case the median of the per-process paired ratios with a
                    bootstrap 95 % interval, the load average and each side's CPU time;
                    a target is met when the interval's upper end is under it

@@ -164,9 +164,9 @@ export function cachedWord(context: HeapContext, core: CoreExports, value: unkno
  * is valid only until the next allocation: store it at once.
  */
 export function encode(context: HeapContext, core: CoreExports, value: unknown, operation: string, cacheMissed = false): number {
-  // cacheMissed: the caller has just asked cachedWord for this value and
-  // allocated nothing since, so the word cache cannot hold it: a second
-  // search would only cost (a cold string's set searched the ring twice).
+  // cacheMissed: the caller has just asked cachedWord for this value (an
+  // object: strings it sends to setNewString) and allocated nothing since, so
+  // the word cache cannot hold it, and a second scan of the ring would only cost.
   switch (typeof value) {
     case "number":
       if (isImmediateInt(value)) return ((value << INT_SHIFT) | INT_TAG) >>> 0;
@@ -174,7 +174,7 @@ export function encode(context: HeapContext, core: CoreExports, value: unknown, 
     case "boolean":
       return value ? VALUE_TRUE : VALUE_FALSE;
     case "string":
-      return encodeString(context, core, value, operation, cacheMissed);
+      return encodeString(context, core, value, operation);
     case "undefined":
       throw new UnrepresentableValueError(operation, "undefined");
   }
@@ -227,10 +227,10 @@ const KIND_MASK = 0xf;
 /** Strings up to this many code units are decoded through a plain array (fromCharCode's fast path). */
 const SHORT_STRING = 64;
 
-
-function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string, cacheMissed: boolean): number {
+function encodeString(context: HeapContext, core: CoreExports, s: string, operation: string): number {
   if (s.length > STRING_MAX) throw new ArgumentError(`${operation}: a string of ${s.length} code units is longer than the heap holds in one object (${STRING_MAX}); split it`);
-  if (s.length <= CACHED_STRING && !cacheMissed) {
+  // A string a Block.set's cachedWord missed goes through setNewString (block.ts), never here.
+  if (s.length <= CACHED_STRING) {
     // Note [One word per value until a collection] (word-cache.ts).
     const cached = context.words.stringWord(core, context.views(core).words, s);
     if (cached !== undefined) return cached;

@@ -12,18 +12,40 @@ import { rootPush, rootPop, rootPeek, rootReplace } from "./roots";
 import { inNursery } from "./nursery";
 import {
   infoOf, kindOfInfo, lengthOf, fieldOf, genOfInfo, isPointer, isInt, isSpecial, intValue, intOf,
-  maxLengthFor, KIND_BLOCK, TAG_MAX, VALUE_NULL, tagOfInfo,
+  maxLengthFor, KIND_BLOCK, TAG_MAX, VALUE_NONE, VALUE_NULL, tagOfInfo,
 } from "./layout";
 
-function liveBlock(fn: string, slot: u32): usize {
-  if (!handleIsLive(slot)) fail(fn + ": " + slot.toString() + " is not a live handle");
-  let v = handleGet(slot);
-  if (!isPointer(v) || kindOfInfo(infoOf(<usize>v)) != KIND_BLOCK) fail(fn + ": handle " + slot.toString() + " does not hold a block (" + hex(v) + ")");
+// The checks of Block.get/set's core calls are inline and their messages
+// out of line, as the MVar operations' are (Note [The hot path is inline],
+// mvar/mvar.ts): a CPU profile of host/get-set's int set (issue 18) had
+// the calls to liveBlock and checkedField at a fifth of the time.
+
+/** The block in handle `slot`, or a trap naming `fn` and what is wrong with the handle. */
+@inline function liveBlock(fn: string, slot: u32): usize {
+  // A free slot holds no pointer, so one test rejects it and an object of another kind alike.
+  let v = handleIsLive(slot) ? handleGet(slot) : VALUE_NONE;
+  if (!isPointer(v) || kindOfInfo(infoOf(<usize>v)) != KIND_BLOCK) badBlockHandle(fn, slot);
   return <usize>v;
 }
 
-function checkedField(fn: string, obj: usize, i: u32): void {
-  if (i >= lengthOf(obj)) fail(fn + ": field " + i.toString() + " is out of range for a block of " + lengthOf(obj).toString());
+/** liveBlock's cold path: the trap, saying which rule the handle broke. */
+function badBlockHandle(fn: string, slot: u32): void {
+  if (!handleIsLive(slot)) fail(fn + ": " + slot.toString() + " is not a live handle");
+  fail(fn + ": handle " + slot.toString() + " does not hold a block (" + hex(handleGet(slot)) + ")");
+}
+
+@inline function checkedField(fn: string, obj: usize, i: u32): void {
+  if (i >= lengthOf(obj)) badField(fn, obj, i);
+}
+
+/** checkedField's cold path. */
+function badField(fn: string, obj: usize, i: u32): void {
+  fail(fn + ": field " + i.toString() + " is out of range for a block of " + lengthOf(obj).toString());
+}
+
+/** heap_set's cold path: a word that is no value. */
+function badValue(fn: string, v: u32): void {
+  fail(fn + ": " + hex(v) + " is not a value");
 }
 
 /** A new block of n null fields, in a new handle; NO_HANDLE when out of heap. */
@@ -44,7 +66,7 @@ export function blockGet(slot: u32, i: u32): u32 {
 export function blockSet(slot: u32, i: u32, v: u32): void {
   let obj = liveBlock("heap_set", slot);
   checkedField("heap_set", obj, i);
-  if (v == 0 || !(isPointer(v) || isInt(v) || isSpecial(v))) fail("heap_set: " + hex(v) + " is not a value");
+  if (v == 0 || !(isPointer(v) || isInt(v) || isSpecial(v))) badValue("heap_set", v);
   storeField(obj, i, v);
 }
 

@@ -9,7 +9,7 @@ import { tmpdir } from "node:os";
 import { join, resolve } from "node:path";
 import { afterAll, describe, expect, test } from "vitest";
 import { ArgumentError } from "../src/core/errors.js";
-import { combineCase, runBenchProcesses } from "../bench/processes.js";
+import { combineCase, runBenchProcesses, slowProcesses, SLOW_PEER } from "../bench/processes.js";
 import { defineRow } from "../bench/row.js";
 import type { CaseReport } from "../bench/runner.js";
 import { bootstrapMedian } from "../bench/stats.js";
@@ -57,6 +57,26 @@ describe("combineCase", () => {
     expect(c.comparisons[0]!.interval.estimate).toBeLessThanOrEqual(1.25);
     expect(c.comparisons[0]!.interval.high).toBeGreaterThan(1.25);
     expect(c.comparisons[0]!.met).toBe(false);
+  });
+});
+
+describe("slow spells beside a bound (Note [Slow spells beside a bound])", () => {
+  test("a process is slow when its peer took SLOW_PEER times the fastest process's peer or more", () => {
+    expect(slowProcesses([10, 11, 13.9, 14, 19])).toEqual([3, 4]);
+    expect(slowProcesses([5, 5, 5])).toEqual([]);
+    expect(SLOW_PEER).toBe(1.4);
+  });
+
+  test("the verdict stays on every process; the slow ones are named and ours' figure without them is given", () => {
+    // Processes 1 and 3 ran at half speed: the peer doubled there, and ours' p99 with it.
+    const perProcess = [caseOf(110, 100, 90), caseOf(220, 200, 180), caseOf(115, 100, 92), caseOf(230, 210, 190), caseOf(112, 100, 94)];
+    const c = combineCase(row, {}, perProcess, 3);
+    const bound = c.bounds[0]!;
+    expect(bound.slowProcesses).toEqual([1, 3]);
+    expect(bound.fullSpeedNs).toBe(92);
+    expect(bound.interval).toEqual(bootstrapMedian([90, 180, 92, 190, 94], { seed: 3 }));
+    expect(bound.met).toBe(bound.interval.high <= 100);
+    expect(bound.met).toBe(false);
   });
 });
 

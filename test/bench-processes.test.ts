@@ -62,9 +62,9 @@ describe("combineCase", () => {
 
 describe("slow spells beside a bound (Note [Slow spells beside a bound])", () => {
   test("a process is slow when its peer took SLOW_PEER times the fastest process's peer or more", () => {
-    expect(slowProcesses([10, 11, 13.9, 14, 19])).toEqual([3, 4]);
+    expect(slowProcesses([10, 11, 12.4, 12.5, 19])).toEqual([3, 4]);
     expect(slowProcesses([5, 5, 5])).toEqual([]);
-    expect(SLOW_PEER).toBe(1.4);
+    expect(SLOW_PEER).toBe(1.25);
   });
 
   test("the verdict stays on every process; the slow ones are named and ours' figure without them is given", () => {

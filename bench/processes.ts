@@ -246,8 +246,9 @@ export function processRowLines(row: ProcessRow): string[] {
     lines.push(`  ${c.label}`);
     lines.push(`    ${`${c.ours.name} (ours)`.padEnd(30)}${formatDuration(c.ours.medianNs).padStart(11)}  cpu ${formatDuration(c.ours.cpuNsPerOp).padStart(9)}  ${bounds}`);
     if (c.ours.extras !== undefined) lines.push(`      ${extrasText(c.ours.extras)} (medians over the processes)`);
-    const slow = c.bounds[0]?.slowProcesses.length ?? 0;
-    if (slow !== 0) lines.push(`      ${slowSpellText(c.bounds[0]!, row.processes)}`);
+    // Every bound of a case has the same slow processes (they are told by the peer): one line says them.
+    const bound = c.bounds[0];
+    if (bound !== undefined && bound.slowProcesses.length !== 0) lines.push(`      ${slowSpellText(bound, row.processes)}`);
     for (const [k, peer] of c.peers.entries()) {
       const comparison = c.comparisons[k]!;
       const target = comparison.maxRatio === undefined ? "" : `≤ ${comparison.maxRatio}× ${comparison.met ? "met" : "MISSED"}`;

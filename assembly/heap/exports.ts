@@ -43,8 +43,8 @@ function badField(fn: string, obj: usize, i: u32): void {
   fail(fn + ": field " + i.toString() + " is out of range for a block of " + lengthOf(obj).toString());
 }
 
-/** heap_set's cold path: a word that is no value. */
-function badValue(fn: string, v: u32): void {
+/** The trap of a value check (heap_set's, the MVar puts'): `v` is no value. */
+export function badValue(fn: string, v: u32): void {
   fail(fn + ": " + hex(v) + " is not a value");
 }
 

@@ -70,6 +70,7 @@ import { faultOn, FAULT_MVAR_POP_NO_BARRIER } from "../faults";
 import { nurseryAlloc } from "../heap/nursery";
 import { rootPush, rootPop } from "../heap/roots";
 import { handleGet, handleIsLive, handleNew, NO_HANDLE } from "../heap/handles";
+import { badValue } from "../heap/exports";
 import {
   infoOf, setInfo, setLength, makeInfo, HEADER_SIZE, OBJECT_ALIGN_MASK, kindOfInfo, fieldOf, setFieldRaw, isPointer, isInt, isSpecial,
   KIND_MVAR, KIND_MVAR_QUEUE, KIND_TSO, VALUE_NONE, VALUE_NULL, WORD_SIZE,
@@ -432,10 +433,6 @@ export function mvarCancel(id: u32): bool {
   if (v == 0 || v == VALUE_NONE || !(isPointer(v) || isInt(v) || isSpecial(v))) badValue(fn, v);
 }
 
-/** checkValue's cold path. */
-function badValue(fn: string, v: u32): void {
-  fail(fn + ": " + hex(v) + " is not a value");
-}
 
 /**
  * After shutdown: every module of the MVar family forgets its memory (the

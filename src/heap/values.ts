@@ -246,7 +246,7 @@ export function fillString(context: HeapContext, core: CoreExports, p: number, s
   const at = (p + HEADER_SIZE) >>> 1;
   const n = s.length;
   for (let i = 0; i < n; i++) units[at + i] = s.charCodeAt(i);
-  if (n <= CACHED_STRING) context.words.rememberString(s, p, true);
+  if (n <= CACHED_STRING) context.words.rememberString(s, p);
 }
 
 /** `bytes`: a plain view (bytesView), whose length no user code can change. */

@@ -134,12 +134,12 @@ export class WordCache {
   }
 
   /**
-   * `s` is the heap string at `word` (made from it, or read from it).
-   * `justMissed`: stringWord's last lookup was of `s` (and missed), so its key
-   * is known: on a string built by concatenation each code unit read costs.
+   * `s` is the heap string at `word`, just made from it after stringWord's
+   * lookup of `s` missed: that lookup's key is reused (on a string built by
+   * concatenation each code unit read costs).
    */
-  rememberString(s: string, word: number, justMissed = false): void {
-    const key = justMissed ? this.#lastKey : stringKey(s);
+  rememberString(s: string, word: number): void {
+    const key = this.#lastKey;
     const slot = key >>> SLOT_SHIFT;
     this.#strings[slot] = s;
     this.#stringKeys[slot] = key;
